@@ -1,0 +1,204 @@
+package trace
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// JourneyCookie is the cookie that names a browser's journey.
+const JourneyCookie = "callbacklab_journey"
+
+// JourneyHeader carries the journey id on back-channel requests. Its
+// presence also tells [Recorder.Middleware] that the sender has recorded the
+// hop already.
+const JourneyHeader = "Callbacklab-Journey"
+
+// Namer names the participant a request is addressed to, such as [Google]
+// for "/google/token" on the identity providers' origin. It returns "" when
+// it does not know.
+type Namer func(*http.Request) string
+
+// Fixed returns a Namer that always answers name.
+func Fixed(name string) Namer {
+	return func(*http.Request) string { return name }
+}
+
+// MiddlewareOptions adjusts [Recorder.Middleware].
+type MiddlewareOptions struct {
+	// StartJourneys makes the middleware set [JourneyCookie] on a browser
+	// that has none. The travel site does; the providers only read it.
+	StartJourneys bool
+}
+
+// Middleware records each request from the browser to the participant
+// named by self, and puts the request's journey in its context so that
+// back-channel calls made while serving it land in the same journey.
+// Requests that carry [JourneyHeader] were recorded by their sender and
+// are not recorded again. Event streams and static files are not recorded.
+func (r *Recorder) Middleware(self Namer, opts MiddlewareOptions) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			// A back-channel request: the sender recorded it.
+			if id, ok := req.Header[JourneyHeader]; ok {
+				journey := ""
+				if len(id) > 0 {
+					journey = id[0]
+				}
+				next.ServeHTTP(w, req.WithContext(WithJourney(req.Context(), journey)))
+				return
+			}
+
+			// A browser request: find or start its journey.
+			journey := ""
+			if c, err := req.Cookie(JourneyCookie); err == nil && validID(c.Value) {
+				journey = c.Value
+			} else if opts.StartJourneys {
+				journey = r.NewJourneyID()
+				http.SetCookie(w, &http.Cookie{
+					Name: JourneyCookie, Value: journey, Path: "/",
+					HttpOnly: true, SameSite: http.SameSiteLaxMode,
+				})
+			}
+			req = req.WithContext(WithJourney(req.Context(), journey))
+			if !recorded(req) {
+				next.ServeHTTP(w, req)
+				return
+			}
+
+			start := r.cfg.Now()
+			sw := &statusWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, req)
+			r.Record(journey, Hop{
+				Time: start, From: Browser, To: nameOr(self(req), "Server"),
+				Method: req.Method, Path: req.URL.RequestURI(),
+				Status: sw.code(), Note: redirectNote(sw.Header()),
+				Duration: r.cfg.Now().Sub(start),
+			})
+		})
+	}
+}
+
+// Transport returns a RoundTripper that records each request sent by the
+// participant from, with the receiver named by to, and sends it through base
+// (nil means [http.DefaultTransport]) with [JourneyHeader] set from the
+// request context.
+func (r *Recorder) Transport(from string, to Namer, base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &transport{rec: r, from: from, to: to, base: base}
+}
+
+type transport struct {
+	rec  *Recorder
+	from string
+	to   Namer
+	base http.RoundTripper
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	journey := JourneyFrom(req.Context())
+	out := req.Clone(req.Context())
+	out.Header.Set(JourneyHeader, journey)
+
+	start := t.rec.cfg.Now()
+	res, err := t.base.RoundTrip(out)
+	h := Hop{
+		Time: start, From: t.from, To: nameOr(t.to(req), req.URL.Host),
+		Method: req.Method, Path: req.URL.RequestURI(),
+		Duration: t.rec.cfg.Now().Sub(start),
+	}
+	if err != nil {
+		h.Note = "no answer: " + errText(err)
+	} else {
+		h.Status = res.StatusCode
+		h.Note = redirectNote(res.Header)
+	}
+	t.rec.Record(journey, h)
+	return res, err
+}
+
+// errText shortens an error from the transport for a diagram label.
+func errText(err error) string {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	return err.Error()
+}
+
+// recorded reports whether a browser request is worth a hop.
+func recorded(req *http.Request) bool {
+	if strings.Contains(req.Header.Get("Accept"), "text/event-stream") {
+		return false
+	}
+	p := req.URL.Path
+	return !strings.Contains(p, "/static/") && p != "/favicon.ico"
+}
+
+func redirectNote(h http.Header) string {
+	if loc := h.Get("Location"); loc != "" {
+		return "redirect to " + loc
+	}
+	return ""
+}
+
+func nameOr(name, fallback string) string {
+	if name == "" {
+		return fallback
+	}
+	return name
+}
+
+// validID reports whether a journey id from a cookie is one we could have
+// made, so that a tampered cookie cannot put odd text into a diagram.
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 40 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// statusWriter remembers the status code written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// Flush lets streaming handlers flush through the wrapper.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap gives [http.ResponseController] the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,156 @@
+package trace_test
+
+import (
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"callbacklab/sim/trace"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func fixedNow() time.Time { return time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC) }
+
+func TestEscape(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{name: "plain", in: "GET /travel", want: "GET /travel"},
+		{name: "semicolon", in: "a;b", want: "a#59;b"},
+		{name: "hash", in: "#frag", want: "#35;frag"},
+		{name: "hashThenSemicolon", in: "#;", want: "#35;#59;"},
+		{name: "newlines", in: "a\nb\r\nc", want: "a b c"},
+		{name: "angles", in: "<script>", want: "#lt;script#gt;"},
+		{name: "long", in: strings.Repeat("x", 100), want: strings.Repeat("x", 69) + "..."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, trace.Escape(tt.in), "Escape(%q)", tt.in)
+		})
+	}
+}
+
+func TestMermaidID(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Browser", "Browser"},
+		{"evil->>x", "evil___x"},
+		{"9lives", "P9lives"},
+		{"", "P"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, trace.MermaidID(tt.in), "MermaidID(%q)", tt.in)
+	}
+}
+
+func TestRecorderBounds(t *testing.T) {
+	rec := trace.NewRecorder(trace.Config{MaxJourneys: 2, MaxHops: 3, Now: fixedNow})
+	for _, id := range []string{"ja", "jb", "jc"} {
+		for range 5 {
+			rec.Record(id, trace.Hop{From: trace.Browser, To: trace.Travel, Method: "GET"})
+		}
+	}
+	js := rec.Journeys()
+	require.Len(t, js, 2, "the oldest journey should be forgotten beyond MaxJourneys")
+	assert.Equal(t, "jb", js[0].ID, "journeys should be kept oldest first")
+	assert.Len(t, js[1].Hops, 3, "a journey should keep at most MaxHops hops")
+	assert.Equal(t, 2, js[1].Dropped, "hops beyond MaxHops should be counted as dropped")
+	latest, ok := rec.Latest()
+	require.True(t, ok, "Latest should find the journey that gained the last hop")
+	assert.Equal(t, "jc", latest.ID)
+}
+
+func TestSubscribeGetsEvents(t *testing.T) {
+	rec := trace.NewRecorder(trace.Config{Now: fixedNow})
+	events, cancel := rec.Subscribe(1)
+	rec.Record("ja", trace.Hop{From: trace.Browser, To: trace.Travel, Method: "GET", Path: "/"})
+	rec.Record("ja", trace.Hop{From: trace.Browser, To: trace.Travel, Method: "GET", Path: "/2"})
+	ev := <-events
+	assert.Equal(t, "ja", ev.JourneyID)
+	assert.Equal(t, 1, ev.Hop.Seq, "the first event should be the first hop")
+	cancel()
+	cancel()
+	_, open := <-events
+	assert.False(t, open, "cancel should close the channel and be safe to call twice")
+}
+
+func TestMiddlewareAndTransport(t *testing.T) {
+	rec := trace.NewRecorder(trace.Config{Now: fixedNow})
+
+	// book_ticket answers the travel site.
+	booking := rec.Middleware(trace.Fixed(trace.Booking), trace.MiddlewareOptions{})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			assert.NotEmpty(t, trace.JourneyFrom(r.Context()),
+				"the receiver should learn the journey from the header")
+			w.WriteHeader(http.StatusAccepted)
+		}))
+	bookingSrv := httptest.NewServer(booking)
+	defer bookingSrv.Close()
+	client := &http.Client{Transport: rec.Transport(trace.Travel, trace.Fixed(trace.Booking), nil)}
+
+	// The travel site serves the browser and calls book_ticket.
+	site := rec.Middleware(trace.Fixed(trace.Travel), trace.MiddlewareOptions{StartJourneys: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			req, _ := http.NewRequestWithContext(r.Context(), "POST", bookingSrv.URL+"/bookings", nil)
+			res, err := client.Do(req)
+			if assert.NoError(t, err) {
+				res.Body.Close()
+			}
+			http.Redirect(w, r, "/travel/bookings", http.StatusSeeOther)
+		}))
+	req := httptest.NewRequest("POST", "/travel/book", nil)
+	req.AddCookie(&http.Cookie{Name: trace.JourneyCookie, Value: "jx"})
+	site.ServeHTTP(httptest.NewRecorder(), req)
+
+	j, ok := rec.Journey("jx")
+	require.True(t, ok, "the journey named by the cookie should exist")
+	type hop struct{ From, To, Method, Path, Note string }
+	var got []hop
+	for _, h := range j.Hops {
+		got = append(got, hop{h.From, h.To, h.Method, h.Path, h.Note})
+	}
+	want := []hop{
+		{trace.Travel, trace.Booking, "POST", "/bookings", ""},
+		{trace.Browser, trace.Travel, "POST", "/travel/book", "redirect to /travel/bookings"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hops recorded (-want +got):\n%s", diff)
+	}
+
+	// A browser with no journey gets one.
+	w := httptest.NewRecorder()
+	site.ServeHTTP(w, httptest.NewRequest("GET", "/travel", nil))
+	assert.Contains(t, w.Header().Get("Set-Cookie"), trace.JourneyCookie+"=j",
+		"the travel site should start a journey for a new browser")
+}
+
+func TestMermaidGolden(t *testing.T) {
+	j := trace.Journey{ID: "ja", Hops: []trace.Hop{
+		{From: trace.Browser, To: trace.Travel, Method: "POST", Path: "/travel/book",
+			Status: 303, Note: "redirect to /travel/signin"},
+		{From: trace.Travel, To: trace.Google, Method: "POST", Path: "/google/token", Status: 200},
+		{From: trace.Travel, To: trace.Booking, Method: "POST", Path: "/bookings", Status: 202},
+		{From: trace.Booking, To: trace.Travel, Method: "POST", Path: "/booking/callback"},
+		{From: "Evil;x", To: trace.Travel, Method: "GET", Path: "/a#b;c\nd", Status: 404},
+	}, Dropped: 2}
+	got := j.Mermaid()
+
+	golden := filepath.Join("testdata", "journey.mmd")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test ./sim/trace -update to create the golden file")
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("Mermaid text (-want +got):\n%s", diff)
+	}
+}
