@@ -1,0 +1,179 @@
+package server
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"callbacklab/lessons"
+	"callbacklab/server/markdown"
+)
+
+// articlePage is one rendered page of the article.
+type articlePage struct {
+	Slug string
+	Doc  markdown.Doc
+	Src  []byte
+}
+
+// lessonPage is one rendered lesson.
+type lessonPage struct {
+	Lesson lessons.Lesson
+	Doc    markdown.Doc
+}
+
+// Slug is the lesson's URL path element.
+func (l lessonPage) Slug() string { return l.Lesson.Dir }
+
+// loadArticle renders the article's pages and sorts them by their front matter order.
+func (s *Server) loadArticle(fsys fs.FS) error {
+	if fsys == nil {
+		return nil
+	}
+	names, err := fs.Glob(fsys, "*.md")
+	if err != nil {
+		return fmt.Errorf("server: article: %w", err)
+	}
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("server: article: %w", err)
+		}
+		doc, err := s.md.Render(src)
+		if err != nil {
+			return fmt.Errorf("server: article %s: %w", name, err)
+		}
+		if doc.Title == "" {
+			return fmt.Errorf("server: article %s: no title in its front matter", name)
+		}
+		slug := strings.TrimSuffix(path.Base(name), ".md")
+		s.article = append(s.article, articlePage{Slug: slug, Doc: doc, Src: src})
+	}
+	slices.SortStableFunc(s.article, func(a, b articlePage) int {
+		if a.Doc.Order != b.Doc.Order {
+			return a.Doc.Order - b.Doc.Order
+		}
+		return strings.Compare(a.Slug, b.Slug)
+	})
+	return nil
+}
+
+// loadLessons renders every lesson's README.
+func (s *Server) loadLessons(all []lessons.Lesson) error {
+	for _, l := range all {
+		doc, err := s.md.Render(l.README)
+		if err != nil {
+			return fmt.Errorf("server: lesson %s: %w", l.Dir, err)
+		}
+		s.lessons = append(s.lessons, lessonPage{Lesson: l, Doc: doc})
+	}
+	return nil
+}
+
+// Markdown returns the source of every Markdown page the app shows, keyed by its URL path,
+// for pages that gather things from all of them (such as the list of diagrams).
+func (s *Server) Markdown() map[string][]byte {
+	m := map[string][]byte{}
+	for _, a := range s.article {
+		m["/article/"+a.Slug] = a.Src
+	}
+	for _, l := range s.lessons {
+		m["/lessons/"+l.Slug()] = l.Lesson.README
+	}
+	return m
+}
+
+// renderPages renders every page of the site that does not change while it runs.
+func (s *Server) renderPages() error {
+	add := func(urlPath, tmpl string, d pageData) error {
+		b, err := s.tmpl.render(tmpl, d)
+		if err != nil {
+			return err
+		}
+		s.pages[urlPath] = newPage(b, "text/html; charset=utf-8", "no-cache")
+		return nil
+	}
+
+	if err := add("/", "home", pageData{Title: "callbacklab", Data: s.homeData()}); err != nil {
+		return err
+	}
+	if err := add("/article/", "article_index", pageData{
+		Title: "The article", Nav: "article", Data: s.article,
+	}); err != nil {
+		return err
+	}
+	for i, a := range s.article {
+		d := docData(a.Doc)
+		d.Nav = "article"
+		if i > 0 {
+			d.Prev = &link{"/article/" + s.article[i-1].Slug, s.article[i-1].Doc.Title}
+		}
+		if i+1 < len(s.article) {
+			d.Next = &link{"/article/" + s.article[i+1].Slug, s.article[i+1].Doc.Title}
+		}
+		if err := add("/article/"+a.Slug, "doc", d); err != nil {
+			return err
+		}
+	}
+	if err := add("/lessons/", "lessons_index", pageData{
+		Title: "Lessons", Nav: "lessons", Data: s.lessons,
+	}); err != nil {
+		return err
+	}
+	for i, l := range s.lessons {
+		d := docData(l.Doc)
+		d.Nav = "lessons"
+		d.Data = l
+		if i > 0 {
+			d.Prev = &link{"/lessons/" + s.lessons[i-1].Slug(), s.lessons[i-1].Doc.Title}
+		}
+		if i+1 < len(s.lessons) {
+			d.Next = &link{"/lessons/" + s.lessons[i+1].Slug(), s.lessons[i+1].Doc.Title}
+		}
+		if err := add("/lessons/"+l.Slug(), "lesson", d); err != nil {
+			return err
+		}
+	}
+
+	nf, err := s.tmpl.render("notfound", pageData{Title: "Page not found"})
+	if err != nil {
+		return err
+	}
+	s.notFound = newPage(nf, "text/html; charset=utf-8", "no-store")
+	return nil
+}
+
+// docData is the page data of a rendered Markdown document.
+func docData(doc markdown.Doc) pageData {
+	d := pageData{Title: doc.Title, Summary: doc.Summary, Body: doc.HTML}
+	if len(doc.TOC) >= 3 {
+		for _, h := range doc.TOC {
+			d.TOC = append(d.TOC, tocEntry{Level: h.Level, ID: h.ID, Text: h.Text})
+		}
+	}
+	return d
+}
+
+// homeData is what the home page shows: where to start.
+type homeData struct {
+	FirstArticle *articlePage
+	FirstLesson  *lessonPage
+	Lessons      int
+	Pages        int
+}
+
+func (s *Server) homeData() homeData {
+	h := homeData{Lessons: len(s.lessons), Pages: len(s.article)}
+	if len(s.article) > 0 {
+		h.FirstArticle = &s.article[0]
+	}
+	if len(s.lessons) > 0 {
+		h.FirstLesson = &s.lessons[0]
+	}
+	return h
+}
+
+var _ template.HTML

@@ -1,0 +1,218 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/yuin/goldmark"
+
+	"callbacklab/lessons"
+	"callbacklab/server/markdown"
+)
+
+// Config lists what the web app is built from.
+type Config struct {
+	// Logger receives one line per failed request and the app's own events. Nil discards.
+	Logger *slog.Logger
+	// Article holds the article's pages, NN-slug.md files with front matter at its root.
+	Article fs.FS
+	// Lessons are the lessons to show, in order.
+	Lessons []lessons.Lesson
+	// Extensions are extra goldmark extensions for every Markdown page, such as the sequence
+	// diagram renderer.
+	Extensions []goldmark.Extender
+}
+
+// Server is the web app. It is an [http.Handler].
+type Server struct {
+	log      *slog.Logger
+	md       *markdown.Renderer
+	tmpl     *templates
+	static   map[string]*page // by file name under /static/
+	pages    map[string]*page // by URL path
+	article  []articlePage
+	lessons  []lessonPage
+	notFound *page
+	router   chi.Router
+}
+
+// New renders every page and returns the web app.
+func New(cfg Config) (*Server, error) {
+	s := &Server{
+		log:    cfg.Logger,
+		md:     markdown.New(markdown.WithExtensions(cfg.Extensions...)),
+		static: map[string]*page{},
+		pages:  map[string]*page{},
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+
+	var err error
+	if s.tmpl, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	if err := s.loadStatic(); err != nil {
+		return nil, err
+	}
+	if err := s.loadArticle(cfg.Article); err != nil {
+		return nil, err
+	}
+	if err := s.loadLessons(cfg.Lessons); err != nil {
+		return nil, err
+	}
+	if err := s.renderPages(); err != nil {
+		return nil, err
+	}
+	s.router = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves the web app.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(w, r)
+}
+
+// routes lists every route of the web app.
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(middleware.GetHead)
+	r.Use(securityHeaders)
+	r.NotFound(s.serveNotFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.serveError(w, r, &HTTPError{Code: http.StatusMethodNotAllowed,
+			Msg: "This page can only be read (GET), not sent a " + r.Method + " request."})
+	})
+
+	r.Get("/", s.servePage)
+	r.Get("/article", redirect("/article/"))
+	r.Get("/article/", s.servePage)
+	r.Get("/article/{slug}", s.servePage)
+	r.Get("/lessons", redirect("/lessons/"))
+	r.Get("/lessons/", s.servePage)
+	r.Get("/lessons/{slug}", s.servePage)
+	r.Get("/static/{name}", s.serveStatic)
+	return r
+}
+
+// Handle adds a route to the web app for a part that is built outside the server package,
+// such as the simulation's travel site. It must be called before the server is in use.
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.router.Handle(pattern, h)
+}
+
+func redirect(to string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+	}
+}
+
+// securityHeaders sets the headers every page of the app carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// HTTPError is an error with the status code and the message a visitor sees. Err, when set,
+// is logged and never shown.
+type HTTPError struct {
+	Code int
+	Msg  string
+	Err  error
+}
+
+func (e *HTTPError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%d %s: %v", e.Code, e.Msg, e.Err)
+	}
+	return fmt.Sprintf("%d %s", e.Code, e.Msg)
+}
+
+func (e *HTTPError) Unwrap() error { return e.Err }
+
+// handle adapts a handler that returns an error; it is the one place errors become pages.
+func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.serveError(w, r, err)
+		}
+	}
+}
+
+// serveError writes the error page for err.
+func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *HTTPError
+	if !errors.As(err, &he) {
+		he = &HTTPError{Code: http.StatusInternalServerError,
+			Msg: "Something went wrong on our side. Try again, and if it keeps happening, " +
+				"restart callbacklab.", Err: err}
+	}
+	if he.Code >= 500 || he.Err != nil {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	body, rerr := s.tmpl.render("error", pageData{
+		Title: http.StatusText(he.Code), Error: he.Msg, Code: he.Code,
+	})
+	if rerr != nil {
+		http.Error(w, he.Msg, he.Code)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(he.Code)
+	_, _ = w.Write(body)
+}
+
+// serveNotFound writes the friendly 404 page.
+func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write(s.notFound.body)
+}
+
+// servePage serves a page rendered at start-up, by its URL path.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.pages[r.URL.Path]
+	if !ok {
+		s.serveNotFound(w, r)
+		return
+	}
+	p.serve(w, r)
+}
+
+// serveStatic serves an embedded static asset.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.static[chi.URLParam(r, "name")]
+	if !ok {
+		s.serveNotFound(w, r)
+		return
+	}
+	p.serve(w, r)
+}
+
+// sortedKeys returns the keys of m in order; pages are rendered in a stable order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var _ = strings.TrimSpace
+var _ template.HTML
