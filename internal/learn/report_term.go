@@ -1,0 +1,260 @@
+package learn
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+)
+
+// TermOptions says how [WriteReport] draws the progress.
+type TermOptions struct {
+	// Color turns on ANSI colours, symbols and a drawn progress bar; without it the report is
+	// plain lines that read well in a log or a pipe.
+	Color bool
+	// Focus is the folder of the lesson whose failures are shown; empty means the first lesson
+	// that is not done. Watch sets it to the lesson saved last, when that one is not done.
+	Focus string
+	// MaxTests is how many failing tests are shown in full; zero means 3.
+	MaxTests int
+	// MaxLines is how many lines of one failure are shown; zero means 12.
+	MaxLines int
+	// Command is how the learner runs callbacklab, for the hint line; empty means
+	// "callbacklab".
+	Command string
+}
+
+// ColorEnabled reports whether w is a terminal that wants colours: an *os.File that is a
+// character device, with NO_COLOR unset and TERM not "dumb". getenv is usually os.Getenv.
+func ColorEnabled(w io.Writer, getenv func(string) string) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	return getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+}
+
+// ANSI escape sequences used when colour is on.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// painter applies colours only when they are on.
+type painter bool
+
+func (p painter) paint(code, s string) string {
+	if !p || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// stateLook is how a state is shown: a word for plain output, a symbol and colour otherwise.
+var stateLook = map[State]struct{ word, symbol, color string }{
+	StateDone:           {"done", "✓", ansiGreen},
+	StateFailing:        {"failing", "✗", ansiRed},
+	StateDoesNotCompile: {"does not compile", "!", ansiRed},
+	StateTimedOut:       {"timed out", "⏱", ansiYellow},
+	StateRunning:        {"running", "…", ansiCyan},
+	StateNotRun:         {"not run", "·", ansiDim},
+}
+
+// WriteReport draws p: a progress bar, a line per lesson and the failures of one lesson
+// with the way to a hint.
+func WriteReport(w io.Writer, p Progress, o TermOptions) error {
+	o = o.withDefaults()
+	var b strings.Builder
+	c := painter(o.Color)
+
+	// The bar and the count.
+	done, total := p.Done(), len(p.Lessons)
+	if o.Color {
+		fmt.Fprintf(&b, "%s %s\n", bar(done, total, 20, c), c.paint(ansiBold,
+			fmt.Sprintf("%d/%d lessons done", done, total)))
+	} else {
+		fmt.Fprintf(&b, "%d/%d lessons done\n", done, total)
+	}
+	if p.Err != "" {
+		fmt.Fprintf(&b, "%s %s\n", c.paint(ansiRed, "problem:"), p.Err)
+	}
+
+	// One line per lesson.
+	for _, l := range p.Lessons {
+		look := stateLook[l.State]
+		detail := lessonDetail(l)
+		if o.Color {
+			fmt.Fprintf(&b, "  %s %02d %-34s %s\n", c.paint(look.color, look.symbol),
+				l.Number, l.Title, c.paint(look.color, detail))
+			continue
+		}
+		fmt.Fprintf(&b, "  %02d %-34s %s\n", l.Number, l.Title, detail)
+	}
+
+	// The lesson in focus.
+	b.WriteString("\n")
+	writeFocus(&b, p, o, c)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (o TermOptions) withDefaults() TermOptions {
+	if o.MaxTests <= 0 {
+		o.MaxTests = 3
+	}
+	if o.MaxLines <= 0 {
+		o.MaxLines = 12
+	}
+	if o.Command == "" {
+		o.Command = "callbacklab"
+	}
+	return o
+}
+
+// lessonDetail is the words after a lesson's title.
+func lessonDetail(l LessonState) string {
+	word := stateLook[l.State].word
+	if l.State != StateFailing {
+		return word
+	}
+	failed, total := 0, 0
+	for _, t := range l.Tests {
+		if strings.Contains(t.Name, "/") {
+			continue
+		}
+		total++
+		if !t.Passed() {
+			failed++
+		}
+	}
+	if total == 0 {
+		return word
+	}
+	return fmt.Sprintf("%s: %d of %d tests fail", word, failed, total)
+}
+
+// bar draws a progress bar of width cells.
+func bar(done, total, width int, c painter) string {
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	return "[" + c.paint(ansiGreen, strings.Repeat("█", filled)) +
+		c.paint(ansiDim, strings.Repeat("░", width-filled)) + "]"
+}
+
+// writeFocus writes the failures of the lesson in focus and how to get a hint.
+func writeFocus(b *strings.Builder, p Progress, o TermOptions, c painter) {
+	l, ok := p.Lesson(o.Focus)
+	if !ok || l.State == StateDone {
+		l, ok = p.Next()
+	}
+	if !ok {
+		fmt.Fprintf(b, "All %d lessons pass. Well done!\n", len(p.Lessons))
+		fmt.Fprintf(b, "Compare with the reference: %s solution N\n", o.Command)
+		return
+	}
+	fmt.Fprintf(b, "%s lesson %d, %s (lessons/%s)\n", c.paint(ansiBold, "Next:"), l.Number,
+		l.Title, l.Dir)
+
+	switch l.State {
+	case StateNotRun, StateRunning:
+		return
+	case StateDoesNotCompile:
+		b.WriteString(c.paint(ansiRed, "The code does not compile:") + "\n")
+		writeLines(b, buildErrorLines(l.BuildErrors), o.MaxLines*2, "  ")
+	default:
+		failed := l.Failed()
+		for i, t := range failed {
+			if i == o.MaxTests {
+				fmt.Fprintf(b, "  ... and %d more failing tests\n", len(failed)-i)
+				break
+			}
+			mark := "FAIL"
+			if o.Color {
+				mark = c.paint(ansiRed, "✗")
+			}
+			fmt.Fprintf(b, "%s %s\n", mark, c.paint(ansiBold, t.Name))
+			writeLines(b, Shorten(t), o.MaxLines, "    ")
+		}
+		if len(failed) == 0 {
+			writeLines(b, l.Output, o.MaxLines, "  ")
+		}
+	}
+	fmt.Fprintf(b, "\nStuck? %s shows a hint.\n", c.paint(ansiCyan,
+		fmt.Sprintf("%s hint %d", o.Command, l.Number)))
+}
+
+// buildErrorLines leaves out the go command's "# package" headers.
+func buildErrorLines(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "# ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// writeLines writes at most max lines, each with indent, and says how many it left out.
+func writeLines(b *strings.Builder, lines []string, max int, indent string) {
+	for i, l := range lines {
+		if i == max {
+			fmt.Fprintf(b, "%s[... %d more lines ...]\n", indent, len(lines)-i)
+			return
+		}
+		fmt.Fprintf(b, "%s%s\n", indent, l)
+	}
+}
+
+// framePattern finds a source position inside a lesson in a stack trace line.
+var framePattern = regexp.MustCompile(`(lessons/\d\d-[a-z0-9-]+/[^\s:]+\.go:\d+)`)
+
+// recoveredPattern matches the testing package's note on a re-raised panic.
+var recoveredPattern = regexp.MustCompile(` \[recovered[^\]]*\]$`)
+
+// Shorten returns the lines of a failure worth reading: for a panic or a timeout, the panic
+// message and the places in the lesson's files where it happened, without the goroutine
+// dumps; otherwise the test's output as it is.
+func Shorten(t TestResult) []string {
+	panicAt := -1
+	for i, l := range t.Output {
+		if strings.HasPrefix(l, "panic: ") {
+			panicAt = i
+			break
+		}
+	}
+	if panicAt < 0 {
+		return t.Output
+	}
+
+	out := append([]string(nil), t.Output[:panicAt]...)
+	msg := recoveredPattern.ReplaceAllString(t.Output[panicAt], "")
+	if t.Status == TestTimedOut || strings.HasPrefix(msg, "panic: test timed out") {
+		out = append(out, strings.TrimPrefix(msg, "panic: "),
+			"something never finished: an endless loop, or a wait for a value,",
+			"a lock or a callback that never comes?")
+	} else {
+		out = append(out, msg)
+	}
+	seen := map[string]bool{}
+	for _, l := range t.Output[panicAt+1:] {
+		m := framePattern.FindString(l)
+		if m == "" || seen[m] {
+			continue
+		}
+		seen[m] = true
+		out = append(out, "at "+m)
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package learn
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// recordedRoot is the folder the fixtures under testdata/gotest were recorded in.
+const recordedRoot = "/work/main/internal/learn/testdata/fakemod"
+
+var fakeLessons = []Lesson{
+	{Number: 1, Dir: "01-pass", Title: "Passing lesson"},
+	{Number: 2, Dir: "02-fail", Title: "Failing lesson"},
+	{Number: 3, Dir: "03-nocompile", Title: "Broken lesson"},
+	{Number: 4, Dir: "04-panic", Title: "Panicking lesson"},
+	{Number: 5, Dir: "05-hang", Title: "Hanging lesson"},
+}
+
+// fixtureProgress builds the progress a run of all the fake lessons produces, from the
+// recorded output.
+func fixtureProgress(t *testing.T) Progress {
+	t.Helper()
+	tr := NewTracker(fakeLessons)
+	r := &Runner{Root: recordedRoot, Tracker: tr,
+		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+	for _, pr := range parseFixture(t, "all") {
+		dir := lessonDir(pr.ImportPath)
+		tr.SetLesson(r.lessonState(dir, pr, 0))
+	}
+	return tr.Progress()
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "report", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update once to create %s", path)
+	assert.Empty(t, cmp.Diff(string(want), got), "%s (-want +got)", path)
+}
+
+func TestWriteReport(t *testing.T) {
+	p := fixtureProgress(t)
+	allDone := p.clone()
+	for i := range allDone.Lessons {
+		allDone.Lessons[i].State = StateDone
+	}
+	tests := []struct {
+		name   string
+		golden string
+		p      Progress
+		o      TermOptions
+	}{
+		{name: "plainShowsFirstUnfinished", golden: "plain.txt", p: p},
+		{name: "colorShowsFirstUnfinished", golden: "color.txt", p: p,
+			o: TermOptions{Color: true}},
+		{name: "focusOnBuildError", golden: "focus_nocompile.txt", p: p,
+			o: TermOptions{Focus: "03-nocompile"}},
+		{name: "focusOnPanic", golden: "focus_panic.txt", p: p,
+			o: TermOptions{Focus: "04-panic"}},
+		{name: "focusOnTimeout", golden: "focus_hang.txt", p: p,
+			o: TermOptions{Focus: "05-hang"}},
+		{name: "allDone", golden: "all_done.txt", p: allDone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			require.NoError(t, WriteReport(&b, tt.p, tt.o))
+			checkGolden(t, tt.golden, b.String())
+			if !tt.o.Color {
+				assert.NotContains(t, b.String(), "\x1b[", "plain output has no escape codes")
+			}
+		})
+	}
+}
+
+func TestShortenPanicKeepsMessageAndLessonFrames(t *testing.T) {
+	p := fixtureProgress(t)
+	l, ok := p.Lesson("04-panic")
+	require.True(t, ok)
+	got := Shorten(l.Failed()[0])
+	want := []string{
+		"panic: assignment to entry in nil map",
+		"at lessons/04-panic/exercise.go:5",
+		"at lessons/04-panic/exercise_test.go:7",
+	}
+	assert.Empty(t, cmp.Diff(want, got), "a panic shortens to its message and places (-want +got)")
+}
+
+func TestColorEnabled(t *testing.T) {
+	env := func(m map[string]string) func(string) string {
+		return func(k string) string { return m[k] }
+	}
+	var b strings.Builder
+	assert.False(t, ColorEnabled(&b, env(nil)), "a buffer is not a terminal")
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, ColorEnabled(f, env(nil)), "a regular file is not a terminal")
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		assert.True(t, ColorEnabled(tty, env(nil)), "a terminal gets colours")
+		assert.False(t, ColorEnabled(tty, env(map[string]string{"NO_COLOR": "1"})),
+			"NO_COLOR turns colours off")
+		assert.False(t, ColorEnabled(tty, env(map[string]string{"TERM": "dumb"})),
+			"TERM=dumb turns colours off")
+	}
+}

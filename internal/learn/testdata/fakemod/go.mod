@@ -1,0 +1,3 @@
+module callbacklab
+
+go 1.26.0
