@@ -1,0 +1,180 @@
+package idp
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// readForm parses a POSTed form body, bounded in size, refusing duplicates.
+func readForm(r *http.Request) (url.Values, bool) {
+	params, err := readParams(r)
+	if err != nil {
+		return nil, false
+	}
+	for _, vs := range params {
+		if len(vs) > 1 {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// pendingFromForm finds the pending request a page's form belongs to and
+// checks its CSRF token.
+func (p *provider) pendingFromForm(w http.ResponseWriter, form url.Values) (pendingAuth, bool) {
+	pa, ok := p.lookupPending(form.Get("txn"))
+	if !ok {
+		p.renderError(w, http.StatusBadRequest, "This sign-in has expired.",
+			"Sign-in requests last 10 minutes and work once. Go back to the site and start again.")
+		return pendingAuth{}, false
+	}
+	if subtle.ConstantTimeCompare([]byte(form.Get("csrf")), []byte(pa.csrf)) != 1 {
+		p.renderError(w, http.StatusForbidden, "This form was not sent from this page.",
+			"The form's anti-forgery token does not match. Go back to the site and start again.")
+		return pendingAuth{}, false
+	}
+	return pa, true
+}
+
+// signInPage shows the sign-in page again, for "use another account".
+func (p *provider) signInPage(w http.ResponseWriter, r *http.Request) {
+	pa, ok := p.lookupPending(r.URL.Query().Get("txn"))
+	if !ok {
+		p.renderError(w, http.StatusBadRequest, "This sign-in has expired.",
+			"Sign-in requests last 10 minutes and work once. Go back to the site and start again.")
+		return
+	}
+	p.renderSignIn(w, http.StatusOK, pa, "")
+}
+
+// signIn handles the sign-in form: a persona or custom claims. It starts a
+// login session and sends the browser on to the consent page.
+func (p *provider) signIn(w http.ResponseWriter, r *http.Request) {
+	form, ok := readForm(r)
+	if !ok {
+		p.renderError(w, http.StatusBadRequest, "The sign-in form could not be read.",
+			"Go back to the site and start again.")
+		return
+	}
+	pa, ok := p.pendingFromForm(w, form)
+	if !ok {
+		return
+	}
+
+	// Who signs in: a built-in persona or the custom claims.
+	var user Persona
+	if id := form.Get("persona"); id != "custom" {
+		if user, ok = p.persona(id); !ok {
+			p.renderSignIn(w, http.StatusBadRequest, pa, "Pick one of the people listed.")
+			return
+		}
+	} else {
+		var problem string
+		if user, problem = customPersona(form); problem != "" {
+			p.renderSignIn(w, http.StatusBadRequest, pa, problem)
+			return
+		}
+	}
+
+	sid, err := p.startSession(pa.id, user)
+	if err != nil {
+		p.renderError(w, http.StatusInternalServerError, "Signing in failed.", "Try again.")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: sid, Path: "/" + p.name + "/",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds()),
+	})
+	http.Redirect(w, r, p.issuer+"/consent?txn="+url.QueryEscape(pa.id), http.StatusSeeOther)
+}
+
+// customPersona builds a user from the custom-claims form, or says what is
+// wrong with it.
+func customPersona(form url.Values) (Persona, string) {
+	u := Persona{
+		ID:            "custom",
+		Subject:       strings.TrimSpace(form.Get("sub")),
+		Name:          strings.TrimSpace(form.Get("name")),
+		Email:         strings.TrimSpace(form.Get("email")),
+		EmailVerified: form.Get("email_verified") == "on",
+	}
+	switch {
+	case u.Subject == "" || len(u.Subject) > 255 || strings.IndexFunc(u.Subject, notPrintable) >= 0:
+		return u, "The subject (sub) must be 1 to 255 printable ASCII characters."
+	case len(u.Name) > 200:
+		return u, "The name must be at most 200 characters."
+	case u.Email != "" && !validEmail(u.Email):
+		return u, "The email address is not valid; leave it empty or write one like a@example.com."
+	}
+	if first, last, ok := strings.Cut(u.Name, " "); ok {
+		u.GivenName, u.FamilyName = first, strings.TrimSpace(last)
+	} else {
+		u.GivenName = u.Name
+	}
+	return u, ""
+}
+
+func notPrintable(r rune) bool { return r < 0x21 || r > 0x7e }
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && len(s) <= 254 && !strings.ContainsFunc(s, unicode.IsSpace)
+}
+
+// consentPage shows what the site asks for.
+func (p *provider) consentPage(w http.ResponseWriter, r *http.Request) {
+	pa, ok := p.lookupPending(r.URL.Query().Get("txn"))
+	if !ok {
+		p.renderError(w, http.StatusBadRequest, "This sign-in has expired.",
+			"Sign-in requests last 10 minutes and work once. Go back to the site and start again.")
+		return
+	}
+	sess, ok := p.sessionFor(r)
+	if !ok || sess.id != pa.sessionID {
+		p.renderSignIn(w, http.StatusOK, pa, "Please sign in first.")
+		return
+	}
+	p.renderConsent(w, pa, sess.user)
+}
+
+// consent handles the consent form: allow issues a code, decline sends
+// access_denied. Either way the pending request is finished.
+func (p *provider) consent(w http.ResponseWriter, r *http.Request) {
+	form, ok := readForm(r)
+	if !ok {
+		p.renderError(w, http.StatusBadRequest, "The consent form could not be read.",
+			"Go back to the site and start again.")
+		return
+	}
+	pa, ok := p.pendingFromForm(w, form)
+	if !ok {
+		return
+	}
+	sess, ok := p.sessionFor(r)
+	if !ok || sess.id != pa.sessionID {
+		p.renderSignIn(w, http.StatusOK, pa, "Please sign in first.")
+		return
+	}
+	decision := form.Get("decision")
+	if decision != "allow" && decision != "deny" {
+		p.renderConsent(w, pa, sess.user)
+		return
+	}
+	if !p.finishPending(pa.id) {
+		p.renderError(w, http.StatusBadRequest, "This sign-in was already answered.",
+			"Go back to the site and start again.")
+		return
+	}
+
+	if decision == "deny" {
+		p.redirectError(w, r, pa.req.redirectURI, pa.req.state,
+			oauthErrorf(errAccessDenied, "the user declined"))
+		return
+	}
+	p.recordConsent(sess.id, pa.req.client.ID, pa.req.scopes)
+	p.redirectWithCode(w, r, pa.req, sess)
+}
