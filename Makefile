@@ -24,6 +24,7 @@ check:
 ## bench: the benchmarks the issues ask for, side by side with their baselines
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 20m $(PKGS)
+	bash bench/startup.sh
 
 ## fuzz: run every fuzz target for a short while (FUZZTIME=30s by default)
 FUZZTIME ?= 30s
