@@ -37,6 +37,7 @@ func commands() []struct {
 		command
 	}{
 		{"serve", command{runServe, "serve the playground in your browser (the default)"}},
+		{"diagram", command{runDiagram, "draw a Mermaid sequence diagram as SVG"}},
 		{"version", command{runVersion, "print the version"}},
 		{"help", command{runHelp, "show this help"}},
 	}
