@@ -27,7 +27,7 @@ import (
 	"strings"
 )
 
-//go:embed */README.md */*.go all:*/_solution
+//go:embed */README.md */*.go */_solution/*.go
 var files embed.FS
 
 // Lesson is one lesson folder as it was shipped.
