@@ -212,8 +212,7 @@ func (l *layout) activation(a *Activation) {
 
 func (l *layout) openBar(i int, y float64) {
 	l.bars[i] = append(l.bars[i], openBar{y: y})
-	x, _ := l.edges(i)
-	l.grow(x, x+2*barHalf)
+	l.growLifelines(i, i)
 }
 
 func (l *layout) closeBar(i int, y float64) {
@@ -268,6 +267,7 @@ func (l *layout) message(m *Message) {
 		}
 	}
 	l.grow(min(s.x1, s.x2), max(s.x1, s.x2))
+	l.growLifelines(from, to)
 	l.shapes = append(l.shapes, s)
 	if m.Deactivate {
 		l.closeBar(from, y)
@@ -294,6 +294,13 @@ func (l *layout) arrowEnds(m *Message, created bool) (float64, float64) {
 		return fr, tl
 	}
 	return fl, tr
+}
+
+// growLifelines widens open frames to hold the lifelines of participants
+// a and b with room for their activation bars.
+func (l *layout) growLifelines(a, b int) {
+	const room = 3 * barHalf
+	l.grow(min(l.xs[a], l.xs[b])-room, max(l.xs[a], l.xs[b])+room)
 }
 
 func (l *layout) note(n *Note) {

@@ -80,14 +80,22 @@ func appendInt(b []byte, n int) []byte {
 	return append(b, byte('0'+n%10))
 }
 
-func (l *layout) drawFrames(w *svgWriter) {
-	// Outer frames first: they were appended after the frames they hold.
+// drawFrames draws the frames of blocks, outer ones first: they were
+// appended after the frames they hold. With labels false it draws the
+// outlines and backgrounds, which go behind the lifelines; with labels true
+// it draws the tags and labels, which go over the activation bars.
+func (l *layout) drawFrames(w *svgWriter, labels bool) {
 	for depth := 0; ; depth++ {
 		found := false
 		for i := range l.frames {
-			if l.frames[i].depth == depth {
-				found = true
-				l.drawFrame(w, &l.frames[i])
+			if l.frames[i].depth != depth {
+				continue
+			}
+			found = true
+			if labels {
+				l.drawFrameLabels(w, &l.frames[i])
+			} else {
+				l.drawFrameOutline(w, &l.frames[i])
 			}
 		}
 		if !found {
@@ -96,7 +104,7 @@ func (l *layout) drawFrames(w *svgWriter) {
 	}
 }
 
-func (l *layout) drawFrame(w *svgWriter, f *frame) {
+func (l *layout) drawFrameOutline(w *svgWriter, f *frame) {
 	b := f.b
 	if b.Kind == BlockRect {
 		w.s(`<rect class="cl-rect"`)
@@ -109,6 +117,17 @@ func (l *layout) drawFrame(w *svgWriter, f *frame) {
 	}
 	w.s(`<rect class="cl-frame"`).attr("x", f.x1).attr("y", f.y1).attr("width", f.x2-f.x1).
 		attr("height", f.y2-f.y1).s("/>\n")
+	for _, sy := range f.separators {
+		w.s(`<line class="cl-sep"`).attr("x1", f.x1).attr("y1", sy).attr("x2", f.x2).
+			attr("y2", sy).s("/>\n")
+	}
+}
+
+func (l *layout) drawFrameLabels(w *svgWriter, f *frame) {
+	b := f.b
+	if b.Kind == BlockRect {
+		return
+	}
 	tw := tagWidth(b.Kind)
 	w.s(`<path class="cl-tag" d="M`).n(f.x1).s(" ").n(f.y1).s("H").n(f.x1+tw).s("V").n(f.y1+13).
 		s("L").n(f.x1+tw-7).s(" ").n(f.y1+20).s("H").n(f.x1).s(`Z"/>` + "\n")
@@ -117,8 +136,6 @@ func (l *layout) drawFrame(w *svgWriter, f *frame) {
 	label := splitLines(bracket(b.Sections[0].Label))
 	drawLines(w, label, (f.x1+tw+f.x2)/2, f.y1+2, "middle", "")
 	for i, sy := range f.separators {
-		w.s(`<line class="cl-sep"`).attr("x1", f.x1).attr("y1", sy).attr("x2", f.x2).
-			attr("y2", sy).s("/>\n")
 		drawLines(w, splitLines(bracket(b.Sections[i+1].Label)), (f.x1+f.x2)/2, sy+2,
 			"middle", "")
 	}

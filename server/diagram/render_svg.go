@@ -133,12 +133,13 @@ func (l *layout) accDescr() string {
 func (l *layout) drawBody(w *svgWriter) {
 	l.drawTitle(w)
 	l.drawBoxes(w)
-	l.drawFrames(w)
+	l.drawFrames(w, false)
 	l.drawLifelines(w)
 	for _, b := range l.barList {
 		w.s(`<rect class="cl-bar"`).attr("x", b.x).attr("y", b.y1).attr("width", 2*barHalf).
 			attr("height", b.y2-b.y1).s("/>\n")
 	}
+	l.drawFrames(w, true)
 	for i := range l.shapes {
 		s := &l.shapes[i]
 		if s.note != nil {
