@@ -1,0 +1,153 @@
+//go:build unix
+
+package learn
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// copyFakeModule copies testdata/fakemod, with only the lessons named, into a temporary
+// folder, so tests can run and edit it.
+func copyFakeModule(t *testing.T, lessons ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is needed to run lessons")
+	}
+	root := t.TempDir()
+	src := filepath.Join("testdata", "fakemod")
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		if len(parts) >= 2 && parts[0] == "lessons" && !contains(lessons, parts[1]) {
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(root, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(root, rel), b, 0o644)
+	})
+	require.NoError(t, err, "copying the fake module")
+	return root
+}
+
+func contains(s []string, v string) bool { return containsString(s, v) }
+
+func TestRunnerRunsRealLessons(t *testing.T) {
+	root := copyFakeModule(t, "01-pass", "02-fail", "03-nocompile", "04-panic", "05-hang")
+	lessons, err := FindLessons(root)
+	require.NoError(t, err)
+	tr := NewTracker(lessons)
+	r := &Runner{Root: root, Tracker: tr, Timeout: time.Second}
+
+	require.NoError(t, r.Run(t.Context(), []string{"01-pass", "02-fail", "03-nocompile",
+		"04-panic", "05-hang"}), "failing lessons are results, not errors")
+
+	got := map[string]State{}
+	for _, l := range tr.Progress().Lessons {
+		got[l.Dir] = l.State
+	}
+	assert.Equal(t, map[string]State{
+		"01-pass": StateDone, "02-fail": StateFailing, "03-nocompile": StateDoesNotCompile,
+		"04-panic": StateFailing, "05-hang": StateTimedOut,
+	}, got, "each kind of lesson gets its state from a real go test run")
+	assert.False(t, tr.Progress().Running, "the run is over")
+	l, _ := tr.Progress().Lesson("03-nocompile")
+	assert.Contains(t, l.BuildErrors,
+		"lessons/03-nocompile/exercise.go:5:27: undefined: undefinedThing",
+		"compiler messages name the file relative to the module root")
+}
+
+func TestRunnerCancelKillsHungTests(t *testing.T) {
+	root := copyFakeModule(t, "06-block")
+	marker := filepath.Join(t.TempDir(), "pid")
+	t.Setenv("LEARN_MARKER", marker)
+	lessons, err := FindLessons(root)
+	require.NoError(t, err)
+	tr := NewTracker(lessons)
+	r := &Runner{Root: root, Tracker: tr, Timeout: time.Minute}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- r.Run(ctx, []string{"06-block"}) }()
+
+	// Wait until the test binary is running and blocked.
+	pid := waitForPID(t, marker)
+	cancel()
+	select {
+	case err := <-errc:
+		assert.ErrorIs(t, err, context.Canceled, "a cancelled run says so")
+	case <-time.After(waitLimit):
+		require.FailNow(t, "a cancelled run did not end")
+	}
+	assert.False(t, alive(pid),
+		"the blocked test binary is killed with the go command, not left running")
+}
+
+// alive reports whether process pid runs; a zombie (killed, not yet reaped by its new
+// parent) does not count.
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	// The state follows the command name in parentheses: "123 (name) Z ...".
+	_, rest, _ := strings.Cut(string(stat), ") ")
+	return !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
+}
+
+// waitForPID waits, with a bound, for the blocking test to write its process id.
+func waitForPID(t *testing.T, marker string) int {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	limit := time.After(60 * time.Second) // compiling may be slow on a busy machine
+	for {
+		select {
+		case <-tick.C:
+		case <-limit:
+			require.FailNow(t, "the blocking test never started")
+		}
+		b, err := os.ReadFile(marker)
+		if err != nil || len(b) == 0 {
+			continue
+		}
+		pid, err := strconv.Atoi(string(b))
+		require.NoError(t, err)
+		return pid
+	}
+}
+
+func TestFindRoot(t *testing.T) {
+	root := copyFakeModule(t, "01-pass")
+	deep := filepath.Join(root, "lessons", "01-pass")
+	got, err := FindRoot(deep)
+	require.NoError(t, err)
+	assert.Equal(t, root, got, "the root is found from inside a lesson folder")
+
+	_, err = FindRoot(t.TempDir())
+	assert.ErrorIs(t, err, ErrNoWorkspace, "outside a callbacklab folder the error says so")
+}
