@@ -123,8 +123,8 @@ func TestBook(t *testing.T) {
 		},
 		{
 			name: "payment_panics", seats: 1,
-			charge: func(Booking) error { panic("card reader on fire") },
-			want:   Result{ID: "BK-1", Status: StatusPaymentFailed},
+			charge:   func(Booking) error { panic("card reader on fire") },
+			want:     Result{ID: "BK-1", Status: StatusPaymentFailed},
 			wantErrs: []error{ErrPaymentPanicked}, wantSeats: 1, wantCharge: 1,
 		},
 	}
