@@ -1,0 +1,31 @@
+// Package workshop is callbacklab's workshop mode: an instructor runs
+// "callbacklab serve --workshop" and sees, live, where every learner in the room stands.
+//
+// # Consent and what is shared
+//
+// Learners opt in with "callbacklab watch --join URL --code CODE --name NAME". Their
+// [Reporter] then sends a [Status] only: for each lesson, its state (done, failing, does not
+// compile, timed out), the name of the first failing test and when the run ended. It never
+// sends code, file paths or test output. [Disclosure] is the text a learner is shown when
+// joining.
+//
+// # The room
+//
+// A [Room] holds the join code, the instructor token, the learners and what the instructor
+// has unlocked for everyone. It is pure logic with an injected clock; a [Store] writes it to a
+// JSON file atomically, so the room survives a restart of the instructor's server and learners
+// reconnect by themselves with the tokens they already hold.
+//
+// # The protocol
+//
+// [Handler] serves, under /workshop:
+//
+//	POST /workshop/api/join    {"code","name"} -> {"id","token","name","unlocked"}
+//	POST /workshop/api/report  Authorization: Bearer TOKEN, a Status -> {"unlocked"}
+//	GET  /workshop             the instructor's page (token in ?token= once, then a cookie)
+//	GET  /workshop/events      server-sent events with the room's view, for that page
+//	GET  /workshop/api/room    the room's view as JSON (instructor)
+//	POST /workshop/api/unlock  {"lesson","what":"hint"|"solution"} (instructor)
+//
+// Every error is JSON, {"error": "..."}, with a message a person can act on.
+package workshop
