@@ -1,6 +1,7 @@
 package idp
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -54,6 +55,11 @@ func (p *provider) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 
 	pa, err := p.newPending(req)
+	if errors.Is(err, errBusy) {
+		p.redirectError(w, r, redirectURI, state, oauthErrorf(errTemporarilyUnavailable,
+			"too many sign-ins are in progress; try again in a few minutes"))
+		return
+	}
 	if err != nil {
 		p.redirectError(w, r, redirectURI, state, serverError)
 		return

@@ -3,8 +3,8 @@ package idp
 import (
 	"crypto/rsa"
 	"crypto/sha256"
-	"encoding/base64"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"io"

@@ -1,6 +1,7 @@
 package idp
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -73,6 +74,13 @@ type refreshToken struct {
 	grant    *grant
 }
 
+// maxPending bounds the sign-ins in progress, so that a flood of
+// authorization requests cannot use up memory.
+const maxPending = 10000
+
+// errBusy reports that too many sign-ins are in progress.
+var errBusy = errors.New("idp: too many sign-ins in progress")
+
 // sessionCookie is the name of the provider's login cookie.
 const sessionCookie = "idp_session"
 
@@ -125,6 +133,9 @@ func (p *provider) newPending(req authRequest) (pendingAuth, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.pruneLocked(now)
+	if len(p.pending) >= maxPending {
+		return pendingAuth{}, errBusy
+	}
 	p.pending[id] = pa
 	if req.nonce != "" {
 		p.recentNonces = [2]string{req.nonce, p.recentNonces[0]}

@@ -117,7 +117,7 @@ func TestTokenInvalidGrant(t *testing.T) {
 				p.Del("code_challenge")
 				p.Del("code_challenge_method")
 			},
-			form: func(f url.Values) { f.Set("redirect_uri", legacyCallback) },
+			form:     func(f url.Values) { f.Set("redirect_uri", legacyCallback) },
 			clientID: legacyID, secret: "legacy-secret"},
 	}
 	for _, tt := range tests {
