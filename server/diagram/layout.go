@@ -351,9 +351,12 @@ func (l *layout) block(b *Block) {
 	l.open = l.open[:len(l.open)-1]
 
 	// Frame the contents, wide enough for every label.
-	if fb.lo > fb.hi {
-		x := l.xs[0]
-		fb.lo, fb.hi = x-l.widths[0]/2, x+l.widths[0]/2
+	switch {
+	case fb.lo <= fb.hi:
+	case len(l.xs) > 0:
+		fb.lo, fb.hi = l.xs[0]-l.widths[0]/2, l.xs[0]+l.widths[0]/2
+	default:
+		fb.lo, fb.hi = 0, minActorWidth
 	}
 	fb.x1, fb.x2 = fb.lo-framePad, fb.hi+framePad
 	for i := range b.Sections {

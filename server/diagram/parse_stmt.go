@@ -128,7 +128,9 @@ func (p *parser) note(st stmt, rest string, off int) error {
 	default:
 		return p.errorf(st, off, "expected left of, right of or over after Note")
 	}
-	at := off + len(rest) - len(after)
+	trimmed := strings.TrimLeft(after, " \t")
+	at := off + len(rest) - len(trimmed)
+	after = trimmed
 	colon := strings.IndexByte(after, ':')
 	if colon < 0 {
 		return p.errorf(st, off+len(rest), "expected ':' and the note text")

@@ -1,5 +1,7 @@
 package diagram
 
+import "slices"
+
 func (l *layout) drawMessage(w *svgWriter, s *shape) {
 	m := s.msg
 	class := `"cl-msg"`
@@ -36,7 +38,11 @@ func (l *layout) drawMessage(w *svgWriter, s *shape) {
 // right of its lifeline.
 func (l *layout) drawSelf(w *svgWriter, s *shape, class string) {
 	right := s.x1 + selfLoopWidth
-	drawLines(w, s.lines, s.x1+6, s.y-4-float64(len(s.lines))*lineHeight, "start", "")
+	textX := s.x1 + 6
+	if s.msg.Numbered {
+		textX = s.x1 + numberRadius(s.msg.Number) + 4
+	}
+	drawLines(w, s.lines, textX, s.y-4-float64(len(s.lines))*lineHeight, "start", "")
 	y2 := s.y + 16
 	w.s(`<path class=`).s(class).s(` d="M`).n(s.x1).s(" ").n(s.y).s("H").n(right).
 		s("V").n(y2).s("H").n(s.x2+3).s(`"/>` + "\n")
@@ -80,26 +86,21 @@ func appendInt(b []byte, n int) []byte {
 	return append(b, byte('0'+n%10))
 }
 
-// drawFrames draws the frames of blocks, outer ones first: they were
-// appended after the frames they hold. With labels false it draws the
+// drawFrames draws the frames of blocks, outer ones first (they were
+// appended after the frames they hold). With labels false it draws the
 // outlines and backgrounds, which go behind the lifelines; with labels true
 // it draws the tags and labels, which go over the activation bars.
 func (l *layout) drawFrames(w *svgWriter, labels bool) {
-	for depth := 0; ; depth++ {
-		found := false
-		for i := range l.frames {
-			if l.frames[i].depth != depth {
-				continue
-			}
-			found = true
-			if labels {
-				l.drawFrameLabels(w, &l.frames[i])
-			} else {
-				l.drawFrameOutline(w, &l.frames[i])
-			}
-		}
-		if !found {
-			return
+	order := make([]*frame, len(l.frames))
+	for i := range l.frames {
+		order[i] = &l.frames[i]
+	}
+	slices.SortStableFunc(order, func(a, b *frame) int { return a.depth - b.depth })
+	for _, f := range order {
+		if labels {
+			l.drawFrameLabels(w, f)
+		} else {
+			l.drawFrameOutline(w, f)
 		}
 	}
 }
