@@ -19,11 +19,18 @@ func (w *svgWriter) s(text string) *svgWriter {
 
 // n writes a coordinate.
 func (w *svgWriter) n(v float64) *svgWriter {
-	v = math.Round(v*10) / 10
-	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e15 {
 		v = 0
 	}
-	w.b = strconv.AppendFloat(w.b, v, 'f', -1, 64)
+	tenths := int64(math.Round(v * 10))
+	if tenths < 0 {
+		w.b = append(w.b, '-')
+		tenths = -tenths
+	}
+	w.b = strconv.AppendInt(w.b, tenths/10, 10)
+	if d := tenths % 10; d != 0 {
+		w.b = append(w.b, '.', byte('0'+d))
+	}
 	return w
 }
 
