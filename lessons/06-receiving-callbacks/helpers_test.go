@@ -2,7 +2,6 @@ package receiving
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -100,30 +99,4 @@ func noPanic(t *testing.T, what string, f func()) {
 		}
 	}()
 	f()
-}
-
-// memTransport is an http.RoundTripper that serves each request with a handler, in memory,
-// so that book_ticket can call the learner's receiver with no network.
-type memTransport struct{ h http.Handler }
-
-func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	in := req.Clone(req.Context())
-	in.RequestURI = req.URL.RequestURI()
-	in.RemoteAddr = "203.0.113.7:4242"
-	if in.Body == nil {
-		in.Body = http.NoBody
-	}
-
-	rec := httptest.NewRecorder()
-	var panicked any
-	func() {
-		defer func() { panicked = recover() }()
-		m.h.ServeHTTP(rec, in)
-	}()
-	if panicked != nil {
-		return nil, fmt.Errorf("the receiver panicked: %v", panicked)
-	}
-	res := rec.Result()
-	res.Request = req
-	return res, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"callbacklab/sim"
 	"callbacklab/sim/booking"
 )
 
@@ -57,7 +58,8 @@ func startBookTicket(t *testing.T, receiver http.Handler) *booking.Service {
 			Origins: []string{"https://travel.example"},
 		}},
 		HTTPClient: &http.Client{
-			Transport: memTransport{h: receiver}, CheckRedirect: booking.NoRedirects,
+			Transport:     sim.InMemory(map[string]http.Handler{"travel.example": receiver}),
+			CheckRedirect: booking.NoRedirects,
 		},
 	})
 	require.NoError(t, err, "test setup: the simulated book_ticket must start")

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"callbacklab/sim"
 )
 
 // secret is the Standard Webhooks secret that the sender and the receiver share.
@@ -89,32 +90,13 @@ func status(code int, retryAfter ...string) answer {
 	return a
 }
 
-// memTransport is an http.RoundTripper that serves each request with a handler, in memory.
-// A handler that hangs returns when the request's context ends, and the round trip then
-// fails with the context's error, as a real one would.
-type memTransport struct{ h http.Handler }
-
-func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	in := req.Clone(req.Context())
-	in.RequestURI = req.URL.RequestURI()
-	if in.Body == nil {
-		in.Body = http.NoBody
-	}
-	rec := httptest.NewRecorder()
-	m.h.ServeHTTP(rec, in)
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	res := rec.Result()
-	res.Request = req
-	return res, nil
-}
-
 // newSender returns the learner's Sender wired to the receiver in memory, with no jitter
 // unless the test sets one.
 func newSender(rv *receiver, p Policy) *Sender {
 	return &Sender{
-		Client: &http.Client{Transport: memTransport{h: rv}},
+		Client: &http.Client{
+			Transport: sim.InMemory(map[string]http.Handler{"travel.example": rv}),
+		},
 		Secret: secret,
 		Policy: p,
 		Jitter: func(ceiling time.Duration) time.Duration { return ceiling },

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"callbacklab/sim"
 	"callbacklab/sim/booking"
 )
 
@@ -151,7 +152,11 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rv := &receiver{script: always(answer{status: http.StatusFound, header: http.Header{
 			"Location": {"http://169.254.169.254/latest/meta-data/"}}})}
-		_, _ = deliver(t, newSender(rv, Policy{Attempts: 2, Base: time.Second}), callbackURL)
+		snd := newSender(rv, Policy{Attempts: 2, Base: time.Second})
+		snd.Client = &http.Client{Transport: sim.InMemory(map[string]http.Handler{
+			"travel.example": rv, "169.254.169.254": rv, // so that a followed redirect shows
+		})}
+		_, _ = deliver(t, snd, callbackURL)
 
 		for _, h := range rv.got() {
 			assert.Equal(t, "/booking/callback", h.path, "the receiver answered 302 with "+
