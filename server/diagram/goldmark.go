@@ -144,3 +144,22 @@ func renderNote(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.Walk
 	}
 	return ast.WalkSkipChildren, nil
 }
+
+// Sources returns the text of every fenced mermaid sequence diagram in a
+// Markdown document, in order, so a page can list the diagrams of the
+// content.
+func Sources(markdown []byte) [][]byte {
+	doc := goldmark.DefaultParser().Parse(text.NewReader(markdown))
+	var out [][]byte
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		fb, ok := n.(*ast.FencedCodeBlock)
+		if !ok || !entering || !isMermaid(fb, markdown) {
+			return ast.WalkContinue, nil
+		}
+		if body := blockText(fb, markdown); IsSequenceDiagram(body) {
+			out = append(out, body)
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return out
+}

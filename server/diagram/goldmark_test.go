@@ -86,3 +86,13 @@ func TestIsSequenceDiagram(t *testing.T) {
 			"IsSequenceDiagram(%q)", strings.ReplaceAll(tt.src, "\n", `\n`))
 	}
 }
+
+func TestSources(t *testing.T) {
+	md := "# T\n\n```mermaid\nsequenceDiagram\nA->>B: one\n```\n\n" +
+		"- item\n\n  ```mermaid\n  sequenceDiagram\n  B->>A: two\n  ```\n\n" +
+		"```mermaid\npie\n```\n\n```go\nx\n```\n"
+	got := Sources([]byte(md))
+	require.Len(t, got, 2, "two sequence diagrams, one nested in a list; pie and go skipped")
+	assert.Equal(t, "sequenceDiagram\nA->>B: one\n", string(got[0]), "first diagram")
+	assert.Equal(t, "sequenceDiagram\nB->>A: two\n", string(got[1]), "second diagram, unindented")
+}

@@ -35,4 +35,5 @@ const styleSheet = `.cl-seq{--cl-fg:#1f2328;--cl-bg:#ffffff;--cl-line:#59636e;` 
 	`.cl-seq .cl-box{fill:var(--cl-box);stroke:var(--cl-frame);stroke-width:1}` +
 	`.cl-seq .cl-box-color{fill-opacity:.3}` +
 	`.cl-seq .cl-num{fill:var(--cl-num)}` +
-	`.cl-seq text.cl-num-text{fill:var(--cl-num-fg);font-size:10px;font-weight:bold}`
+	`.cl-seq text.cl-num-text{fill:var(--cl-num-fg);font-size:10px;font-weight:bold}` +
+	`@media (prefers-color-scheme:dark){.cl-seq .cl-box-color{fill-opacity:.15}}`
