@@ -59,10 +59,10 @@ type learner struct {
 type lessonProgress struct {
 	State        State     `json:"state"`
 	FirstFailing string    `json:"firstFailing,omitempty"`
-	Started      time.Time `json:"started"`          // first report of the lesson
-	Changed      time.Time `json:"changed"`          // last change of state or failing test
-	DoneAt       time.Time `json:"doneAt,omitzero"`  // first time it passed
-	At           time.Time `json:"at,omitzero"`      // when the latest run ended
+	Started      time.Time `json:"started"`         // first report of the lesson
+	Changed      time.Time `json:"changed"`         // last change of state or failing test
+	DoneAt       time.Time `json:"doneAt,omitzero"` // first time it passed
+	At           time.Time `json:"at,omitzero"`     // when the latest run ended
 }
 
 // Room is the state of one workshop. It is safe for concurrent use.
