@@ -37,6 +37,11 @@ func commands() []struct {
 		command
 	}{
 		{"serve", command{runServe, "serve the playground in your browser (the default)"}},
+		{"check", command{runCheck, "run your lessons' tests and show your progress"}},
+		{"watch", command{runWatch, "check your lessons again on every save"}},
+		{"hint", command{runHint, "show the next hint of a lesson"}},
+		{"reset", command{runReset, "restore a lesson's files as they were shipped"}},
+		{"solution", command{runSolution, "show a lesson's reference solution once it passes"}},
 		{"diagram", command{runDiagram, "draw a Mermaid sequence diagram as SVG"}},
 		{"version", command{runVersion, "print the version"}},
 		{"help", command{runHelp, "show this help"}},

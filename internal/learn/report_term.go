@@ -90,15 +90,19 @@ func WriteReport(w io.Writer, p Progress, o TermOptions) error {
 	}
 
 	// One line per lesson.
+	width := 0
+	for _, l := range p.Lessons {
+		width = max(width, len([]rune(shortTitle(l))))
+	}
 	for _, l := range p.Lessons {
 		look := stateLook[l.State]
 		detail := lessonDetail(l)
 		if o.Color {
-			fmt.Fprintf(&b, "  %s %02d %-34s %s\n", c.paint(look.color, look.symbol),
-				l.Number, l.Title, c.paint(look.color, detail))
+			fmt.Fprintf(&b, "  %s %02d %-*s  %s\n", c.paint(look.color, look.symbol),
+				l.Number, width, shortTitle(l), c.paint(look.color, detail))
 			continue
 		}
-		fmt.Fprintf(&b, "  %02d %-34s %s\n", l.Number, l.Title, detail)
+		fmt.Fprintf(&b, "  %02d %-*s  %s\n", l.Number, width, shortTitle(l), detail)
 	}
 
 	// The lesson in focus.
@@ -119,6 +123,15 @@ func (o TermOptions) withDefaults() TermOptions {
 		o.Command = "callbacklab"
 	}
 	return o
+}
+
+// lessonTitlePrefix matches a "Lesson 3: " at the start of a title; the report shows the
+// number already.
+var lessonTitlePrefix = regexp.MustCompile(`^(?i)lesson \d+\s*[:.-]\s*`)
+
+// shortTitle is a lesson's title without a leading "Lesson N:".
+func shortTitle(l LessonState) string {
+	return lessonTitlePrefix.ReplaceAllString(l.Title, "")
 }
 
 // lessonDetail is the words after a lesson's title.
@@ -165,7 +178,7 @@ func writeFocus(b *strings.Builder, p Progress, o TermOptions, c painter) {
 		return
 	}
 	fmt.Fprintf(b, "%s lesson %d, %s (lessons/%s)\n", c.paint(ansiBold, "Next:"), l.Number,
-		l.Title, l.Dir)
+		shortTitle(l), l.Dir)
 
 	switch l.State {
 	case StateNotRun, StateRunning:
@@ -215,46 +228,4 @@ func writeLines(b *strings.Builder, lines []string, max int, indent string) {
 		}
 		fmt.Fprintf(b, "%s%s\n", indent, l)
 	}
-}
-
-// framePattern finds a source position inside a lesson in a stack trace line.
-var framePattern = regexp.MustCompile(`(lessons/\d\d-[a-z0-9-]+/[^\s:]+\.go:\d+)`)
-
-// recoveredPattern matches the testing package's note on a re-raised panic.
-var recoveredPattern = regexp.MustCompile(` \[recovered[^\]]*\]$`)
-
-// Shorten returns the lines of a failure worth reading: for a panic or a timeout, the panic
-// message and the places in the lesson's files where it happened, without the goroutine
-// dumps; otherwise the test's output as it is.
-func Shorten(t TestResult) []string {
-	panicAt := -1
-	for i, l := range t.Output {
-		if strings.HasPrefix(l, "panic: ") {
-			panicAt = i
-			break
-		}
-	}
-	if panicAt < 0 {
-		return t.Output
-	}
-
-	out := append([]string(nil), t.Output[:panicAt]...)
-	msg := recoveredPattern.ReplaceAllString(t.Output[panicAt], "")
-	if t.Status == TestTimedOut || strings.HasPrefix(msg, "panic: test timed out") {
-		out = append(out, strings.TrimPrefix(msg, "panic: "),
-			"something never finished: an endless loop, or a wait for a value,",
-			"a lock or a callback that never comes?")
-	} else {
-		out = append(out, msg)
-	}
-	seen := map[string]bool{}
-	for _, l := range t.Output[panicAt+1:] {
-		m := framePattern.FindString(l)
-		if m == "" || seen[m] {
-			continue
-		}
-		seen[m] = true
-		out = append(out, "at "+m)
-	}
-	return out
 }

@@ -15,6 +15,8 @@ import (
 // recordedRoot is the folder the fixtures under testdata/gotest were recorded in.
 const recordedRoot = "/work/main/internal/learn/testdata/fakemod"
 
+var fixedTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
 var fakeLessons = []Lesson{
 	{Number: 1, Dir: "01-pass", Title: "Passing lesson"},
 	{Number: 2, Dir: "02-fail", Title: "Failing lesson"},
@@ -29,7 +31,7 @@ func fixtureProgress(t *testing.T) Progress {
 	t.Helper()
 	tr := NewTracker(fakeLessons)
 	r := &Runner{Root: recordedRoot, Tracker: tr,
-		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+		Now: func() time.Time { return fixedTime }}
 	for _, pr := range parseFixture(t, "all") {
 		dir := lessonDir(pr.ImportPath)
 		tr.SetLesson(r.lessonState(dir, pr, 0))

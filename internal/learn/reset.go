@@ -18,7 +18,7 @@ type ResetPlan struct {
 	// Changed are the files whose content differs from the original or that are missing.
 	Changed []string
 	// Extra are .go files in the folder that the lesson did not ship with; reset leaves them.
-	Extra []string
+	Extra    []string
 	original map[string][]byte
 }
 

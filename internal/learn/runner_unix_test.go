@@ -5,9 +5,7 @@ package learn
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,39 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// copyFakeModule copies testdata/fakemod, with only the lessons named, into a temporary
-// folder, so tests can run and edit it.
-func copyFakeModule(t *testing.T, lessons ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("the go command is needed to run lessons")
-	}
-	root := t.TempDir()
-	src := filepath.Join("testdata", "fakemod")
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		parts := strings.Split(filepath.ToSlash(rel), "/")
-		if len(parts) >= 2 && parts[0] == "lessons" && !contains(lessons, parts[1]) {
-			return nil
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(root, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(root, rel), b, 0o644)
-	})
-	require.NoError(t, err, "copying the fake module")
-	return root
-}
-
-func contains(s []string, v string) bool { return containsString(s, v) }
 
 func TestRunnerRunsRealLessons(t *testing.T) {
 	root := copyFakeModule(t, "01-pass", "02-fail", "03-nocompile", "04-panic", "05-hang")

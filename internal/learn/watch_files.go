@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -285,4 +286,14 @@ func containsString(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// NeedsPolling reports whether root lies on a Windows drive mounted into WSL (/mnt/c/...),
+// where saves made by Windows editors send no inotify events, so only polling sees them.
+func NeedsPolling(root string) bool {
+	if runtime.GOOS != "linux" || !strings.HasPrefix(filepath.ToSlash(root), "/mnt/") {
+		return false
+	}
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	return err == nil && strings.Contains(strings.ToLower(string(b)), "microsoft")
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"callbacklab/internal/learn"
+	"callbacklab/lessons"
+)
+
+// hintConfig holds the flags of "callbacklab hint".
+type hintConfig struct {
+	again bool
+}
+
+// hintFlags returns the flag set of "callbacklab hint".
+func hintFlags(stderr io.Writer) (*flag.FlagSet, *hintConfig) {
+	cfg := &hintConfig{}
+	fs := newFlagSet("hint", stderr, "[flags] N",
+		"Shows the next hint of lesson N, one tier at a time, from gentle to nearly the answer.\n"+
+			"callbacklab remembers which hints you have seen in your cache folder, not in the lessons.")
+	fs.BoolVar(&cfg.again, "again", false, "start lesson N's hints again from the first")
+	return fs, cfg
+}
+
+func runHint(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs, cfg := hintFlags(stderr)
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("hint needs one lesson number, such as: callbacklab hint 2")
+	}
+	all, err := lessons.All()
+	if err != nil {
+		return err
+	}
+	l, err := lessons.Find(all, fs.Arg(0))
+	if err != nil {
+		return usageError(err.Error())
+	}
+	store, err := learn.DefaultHintStore()
+	if err != nil {
+		return err
+	}
+	if cfg.again {
+		if err := store.Forget(l.Dir); err != nil {
+			return err
+		}
+	}
+	return writeHint(stdout, store, l)
+}
+
+// writeHint shows the next hint of lesson l; watch uses it too.
+func writeHint(w io.Writer, store learn.HintStore, l lessons.Lesson) error {
+	h, err := store.Next(l.Dir, l.Hints)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s: hint %d of %d\n\n", l.Title, h.Tier, h.Total)
+	for line := range strings.SplitSeq(h.Text, "\n") {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
+	fmt.Fprintln(w)
+	switch {
+	case h.Repeat:
+		fmt.Fprintf(w, "That was the last hint. The lesson page (lessons/%s/README.md) explains\n"+
+			"the idea; once the lesson passes, `callbacklab solution %d` shows the reference.\n",
+			l.Dir, l.Number)
+	case h.Tier < h.Total:
+		fmt.Fprintf(w, "Still stuck? `callbacklab hint %d` again shows the next one.\n", l.Number)
+	default:
+		fmt.Fprintln(w, "That was the last hint, the one closest to the answer.")
+	}
+	return nil
+}

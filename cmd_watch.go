@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"callbacklab/internal/learn"
+	"callbacklab/lessons"
+)
+
+// watchConfig holds the flags of "callbacklab watch".
+type watchConfig struct {
+	checkConfig
+	poll     bool
+	debounce time.Duration
+}
+
+// watchFlags returns the flag set of "callbacklab watch".
+func watchFlags(stderr io.Writer) (*flag.FlagSet, *watchConfig) {
+	cfg := &watchConfig{}
+	fs := newFlagSet("watch", stderr, "[flags]",
+		"Runs the tests of your lessons, then again each time you save a lesson file, and\n"+
+			"shows your progress. Keys: q quits, h shows the next hint, r runs every lesson again.")
+	cfg.register(fs)
+	fs.BoolVar(&cfg.poll, "poll", false,
+		"look for saves by checking the files regularly, for folders that send no change events\n"+
+			"(Windows folders under WSL, network or container mounts)")
+	fs.DurationVar(&cfg.debounce, "debounce", 150*time.Millisecond,
+		"how long to wait after a save for more saves before running the tests")
+	return fs, cfg
+}
+
+func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, cfg := watchFlags(stderr)
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("watch takes no arguments, got %q", fs.Args()))
+	}
+	ws, err := openWorkspace(cfg.dir)
+	if err != nil {
+		return err
+	}
+	if !cfg.poll && learn.NeedsPolling(ws.root) {
+		cfg.poll = true
+		fmt.Fprintln(stderr, "callbacklab: this folder is on a Windows drive under WSL, where "+
+			"saves send no events; checking the files regularly instead (--poll)")
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	tracker := learn.NewTracker(ws.lessons)
+	scr := &screen{w: stdout, color: !cfg.plain && learn.ColorEnabled(stdout, os.Getenv),
+		tracker: tracker}
+	rerun := make(chan struct{}, 1)
+
+	// Keys: q, h and r, at once on a terminal, else as lines.
+	keys := readKeys(ctx, stdin)
+	go func() {
+		for k := range keys {
+			switch k {
+			case 'q':
+				cancel()
+				return
+			case 'h':
+				scr.hint()
+			case 'r':
+				select {
+				case rerun <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+
+	w := &learn.Watch{
+		Runner:   &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout},
+		Files:    learn.FileWatch{Root: ws.root, Poll: cfg.poll, Debounce: cfg.debounce},
+		Lessons:  ws.lessons,
+		OnStart:  scr.started,
+		OnResult: scr.result,
+	}
+	return w.Run(ctx, rerun)
+}
+
+// screen draws watch's output; its methods are called from the watch and the key reader.
+type screen struct {
+	mu      sync.Mutex
+	w       io.Writer
+	color   bool
+	tracker *learn.Tracker
+	focus   string
+}
+
+// started notes a new run.
+func (s *screen) started(r learn.Run) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(r.Changed) > 0 {
+		s.focus = r.Changed[0]
+	}
+	what := "all lessons"
+	if len(r.Changed) > 0 {
+		what = "lessons/" + strings.Join(r.Changed, ", lessons/")
+	}
+	if s.color {
+		fmt.Fprintf(s.w, "\r\x1b[Krunning the tests of %s ...", what)
+		return
+	}
+	fmt.Fprintf(s.w, "== %s running the tests of %s\n", time.Now().Format("15:04:05"), what)
+}
+
+// result redraws the progress once tests finished.
+func (s *screen) result(r learn.Run, _ []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.color {
+		fmt.Fprint(s.w, "\x1b[H\x1b[2J") // clear the screen
+	}
+	_ = learn.WriteReport(s.w, s.tracker.Progress(),
+		learn.TermOptions{Color: s.color, Focus: s.focus})
+	footer := "\nWatching your lessons for saves. Keys: q quit, h hint, r run all again."
+	if !r.SavedAt.IsZero() {
+		footer += fmt.Sprintf("\nResult %.2fs after your save.",
+			time.Since(r.SavedAt).Seconds())
+	}
+	fmt.Fprintln(s.w, footer)
+}
+
+// hint shows the next hint of the lesson in focus.
+func (s *screen) hint() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.tracker.Progress()
+	l, ok := p.Lesson(s.focus)
+	if !ok || l.State == learn.StateDone {
+		if l, ok = p.Next(); !ok {
+			fmt.Fprintln(s.w, "\nEvery lesson passes: no hint needed.")
+			return
+		}
+	}
+	all, err := lessons.All()
+	if err == nil {
+		var lesson lessons.Lesson
+		if lesson, err = lessons.Find(all, l.Dir); err == nil {
+			var store learn.HintStore
+			if store, err = learn.DefaultHintStore(); err == nil {
+				fmt.Fprintln(s.w)
+				err = writeHint(s.w, store, lesson)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(s.w, "\nNo hint available: %v\n", err)
+	}
+}
+
+// readKeys sends the keys typed on stdin until ctx is done or stdin ends. On a terminal it
+// reads single key presses; otherwise it takes the first letter of each line.
+func readKeys(ctx context.Context, stdin io.Reader) <-chan byte {
+	out := make(chan byte)
+	if stdin == nil {
+		return out
+	}
+	restore := func() {}
+	single := false
+	if f, ok := stdin.(*os.File); ok {
+		restore, single = learn.KeyMode(f)
+	}
+	context.AfterFunc(ctx, restore)
+
+	go func() {
+		r := bufio.NewReader(stdin)
+		for {
+			var k byte
+			if single {
+				b, err := r.ReadByte()
+				if err != nil {
+					return
+				}
+				k = b
+			} else {
+				line, err := r.ReadString('\n')
+				if line = strings.TrimSpace(line); line != "" {
+					k = line[0]
+				}
+				if err != nil && k == 0 {
+					return
+				}
+			}
+			select {
+			case out <- k | 0x20: // lower case
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
