@@ -176,6 +176,9 @@ func TestBookAll(t *testing.T) {
 			synctest.Wait()
 
 			calls := rec.snapshot()
+			require.Len(t, calls, len(bookings), "%s: done was called %d times before "+
+				"BookAll returned; BookAll must call done once per booking, and wait for "+
+				"all of them (sync.WaitGroup)", situation, len(calls))
 			seen := map[int]Result{}
 			for _, c := range calls {
 				assert.NotContains(t, seen, c.i, "%s: done was called twice for booking %d",

@@ -6,6 +6,7 @@ import (
 	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const stuckPublish = "Publish (or Close) is stuck. Publish must never wait for a subscriber: " +
@@ -85,6 +86,8 @@ func TestFeed_SlowSubscriberBlocksNobody(t *testing.T) {
 				call(t, "Publish", func() { f.Publish(e) })
 			}
 			synctest.Wait()
+			require.NotEmpty(t, fast.got(), "no event reached any subscriber; make "+
+				"TestFeed_EverySubscriberGetsEveryEvent pass first")
 			assert.Equal(t, want, fast.got(), "while one subscriber was stuck on its first "+
 				"event, the other must still receive all 3 events at once")
 
@@ -127,6 +130,9 @@ func TestFeed_Unsubscribe(t *testing.T) {
 				all := events(3)
 				call(t, "Publish", func() { f.Publish(all[0]) })
 				synctest.Wait()
+				require.Len(t, leaving.got(), 1, "the first event, published before "+
+					"unsubscribing, never reached the subscriber; make "+
+					"TestFeed_EverySubscriberGetsEveryEvent pass first")
 				if !tt.early {
 					unsubscribe()
 				}
@@ -161,15 +167,17 @@ func TestFeed_Close(t *testing.T) {
 			}
 			// No synctest.Wait here: Close itself must deliver what is queued.
 			call(t, "Close", f.Close)
-			assert.Equal(t, want, in.got(), "Close must return only after the events "+
-				"published before it were delivered")
+			assert.Equal(t, want, in.got(), "Close must return only after the %d events "+
+				"published before it were delivered to the subscriber: does Close wait for "+
+				"the subscriber goroutines to empty their queues?", len(want))
+			before := in.got()
 
 			late := &inbox{}
 			subscribe(t, f, late.receive)
 			call(t, "Publish after Close", func() { f.Publish(Event{BookingID: "BK-99"}) })
 			call(t, "Close (a second time)", f.Close)
 			synctest.Wait()
-			assert.Equal(t, want, in.got(), "Publish after Close must deliver nothing")
+			assert.Equal(t, before, in.got(), "Publish after Close must deliver nothing")
 			assert.Empty(t, late.got(), "a subscriber added after Close must receive nothing")
 		})
 }
