@@ -100,6 +100,8 @@ func (s *Server) routes() chi.Router {
 	r.Get("/lessons/", s.servePage)
 	r.Get("/lessons/{slug}", s.servePage)
 	r.Get("/static/{name}", s.serveStatic)
+	r.Get("/diagrams", s.serveDiagrams)
+	r.Handle("/diagrams/render", http.HandlerFunc(s.serveDiagramRender))
 	return r
 }
 
