@@ -56,7 +56,7 @@ func TestGoogleFlowWithRealClients(t *testing.T) {
 	assert.NoError(t, idt.VerifyAccessToken(tok.AccessToken), "at_hash must match the token")
 
 	// The kid in the header is published in the JWKS.
-	jws, err := jose.ParseSigned(rawID, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(rawID, []jose.SignatureAlgorithm{jose.RS256})
 	require.NoError(t, err)
 	kid := jws.Signatures[0].Header.KeyID
 	var set jose.JSONWebKeySet
@@ -138,7 +138,7 @@ func idTokenClaims(t *testing.T, tokenResponse string) map[string]any {
 		IDToken string `json:"id_token"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(tokenResponse), &resp))
-	jws, err := jose.ParseSigned(resp.IDToken,
+	jws, err := jose.ParseSignedCompact(resp.IDToken,
 		[]jose.SignatureAlgorithm{jose.RS256, jose.RS512})
 	require.NoError(t, err, "the id_token must be a JWS: %s", tokenResponse)
 	var claims map[string]any

@@ -55,8 +55,9 @@ func (p *provider) render(w http.ResponseWriter, status int, name string, data p
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Frame-Options", "DENY")
+	// No form-action: browsers apply it to the redirect back to the client too.
 	h.Set("Content-Security-Policy",
-		"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "+
+		"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "+
 			"frame-ancestors 'none'")
 	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)

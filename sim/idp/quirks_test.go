@@ -179,7 +179,7 @@ func rawIDToken(t *testing.T, tokenResponse string) string {
 
 func kidOf(t *testing.T, raw string) string {
 	t.Helper()
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256, jose.RS512})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.RS256, jose.RS512})
 	require.NoError(t, err)
 	return jws.Signatures[0].Header.KeyID
 }

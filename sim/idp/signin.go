@@ -88,6 +88,7 @@ func (p *provider) signIn(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: sid, Path: "/" + p.name + "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds()),
+		Secure: strings.HasPrefix(p.issuer, "https:"),
 	})
 	http.Redirect(w, r, p.issuer+"/consent?txn="+url.QueryEscape(pa.id), http.StatusSeeOther)
 }

@@ -229,6 +229,7 @@ func TestRefreshRotation(t *testing.T) {
 	assert.NotEqual(t, first.RefreshToken, second.RefreshToken, "the refresh token rotates")
 
 	resp, body = tokenRequest(t, s, refresh, travelID, travelSecret)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "a reused refresh token: 400")
 	assert.Equal(t, errInvalidGrant, decodeTokenError(t, body).Error,
 		"reusing a rotated refresh token is invalid_grant")
 	assert.Equal(t, http.StatusUnauthorized, userinfoStatus(t, s, second.AccessToken),
