@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunDiagram(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "flow.mmd")
+	require.NoError(t, os.WriteFile(file, []byte("sequenceDiagram\nA->>B: from a file"), 0o644),
+		"writing the input file")
+	tests := []struct {
+		name       string
+		args       []string
+		stdin      string
+		wantStdout string
+		wantStderr string
+		wantErr    error
+	}{
+		{name: "StandardInput", stdin: "sequenceDiagram\nA->>B: hi", wantStdout: ">hi</text>"},
+		{name: "File", args: []string{file}, wantStdout: ">from a file</text>"},
+		{name: "Dash", args: []string{"-"}, stdin: "sequenceDiagram\nA->>B: dash",
+			wantStdout: ">dash</text>"},
+		{name: "BadDiagram", stdin: "sequenceDiagram\nA->>B hi", wantErr: errFailed,
+			wantStderr: "2:9: expected ':' and the message text after \"B hi\"\n    A->>B hi\n" +
+				"            ^\n"},
+		{name: "TwoFiles", args: []string{"a", "b"},
+			wantErr: usageError("diagram takes at most one FILE; run 'callbacklab diagram -h'")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := runDiagram(context.Background(), tt.args, strings.NewReader(tt.stdin),
+				&stdout, &stderr)
+			if tt.wantErr != nil {
+				assert.True(t, errors.Is(err, tt.wantErr) || err == tt.wantErr,
+					"want error %v, got %v", tt.wantErr, err)
+				assert.Equal(t, tt.wantStderr, stderr.String(), "what the user reads on stderr")
+				assert.Empty(t, stdout.String(), "no SVG for a failure")
+				return
+			}
+			require.NoError(t, err, "stderr: %s", stderr.String())
+			assert.Contains(t, stdout.String(), tt.wantStdout, "the SVG on stdout")
+			assert.True(t, strings.HasPrefix(stdout.String(), "<svg "), "stdout is one SVG")
+		})
+	}
+}
+
+func TestRunDiagramExitCode(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"diagram"}, strings.NewReader("nonsense"),
+		&bytes.Buffer{}, &stderr)
+	assert.Equal(t, 1, exitCode(err, &stderr), "a bad diagram exits with status 1")
+	assert.Equal(t, "1:1: expected sequenceDiagram on the first line, found \"nonsense\"\n"+
+		"    nonsense\n    ^\n", stderr.String(), "the error alone, nothing more")
+}
