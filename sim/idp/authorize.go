@@ -260,6 +260,10 @@ func validVerifierSyntax(s string) bool {
 }
 
 // parsePrompt returns "none", "login" or "" (show the usual pages).
+// select_account shows the sign-in page, which is the account chooser.
+//
+// TODO: max_age and login_hint are ignored, so a client cannot demand a
+// recent sign-in or preselect a persona; prompt=login is the only way.
 func parsePrompt(raw string) (string, *oauthError) {
 	values := strings.Fields(raw)
 	for _, v := range values {
@@ -274,7 +278,7 @@ func parsePrompt(raw string) (string, *oauthError) {
 		return "", oauthErrorf(errInvalidRequest, "prompt=none cannot be combined")
 	case slices.Contains(values, "none"):
 		return "none", nil
-	case slices.Contains(values, "login"):
+	case slices.Contains(values, "login"), slices.Contains(values, "select_account"):
 		return "login", nil
 	}
 	return "", nil

@@ -115,7 +115,9 @@ func (p *provider) writeBearerError(w http.ResponseWriter, e *oauthError) {
 		}
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
-	body := map[string]string{"error": errInvalidToken, "error_description": "no access token"}
+	body := map[string]string{
+		"error_description": "send an access token in an Authorization: Bearer header",
+	}
 	if e != nil {
 		body = map[string]string{"error": e.Code, "error_description": e.Description}
 	}

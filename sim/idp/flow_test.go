@@ -145,3 +145,17 @@ func idTokenClaims(t *testing.T, tokenResponse string) map[string]any {
 	require.NoError(t, json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &claims))
 	return claims
 }
+
+// TestConcurrentFlows runs whole sign-ins in parallel against one server;
+// -race checks the shared state.
+func TestConcurrentFlows(t *testing.T) {
+	s, _ := newTestServer(t)
+	for _, name := range []string{"A", "B", "C", "D"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			code := freshCode(t, s, travelParams())
+			resp, body := tokenRequest(t, s, codeForm(code), travelID, travelSecret)
+			assert.Equal(t, http.StatusOK, resp.StatusCode, "each flow gets tokens: %s", body)
+		})
+	}
+}

@@ -7,7 +7,8 @@ import (
 
 // Quirks are deliberate misbehaviours of one provider, each off by default.
 // They reproduce what real providers and lax mocks do, so that a lesson or
-// the simulation can show how a client copes.
+// the simulation can show how a client copes. The ID token switches do
+// nothing at Facebook (mock), which issues no ID tokens.
 type Quirks struct {
 	// ExpiresInAsString sends expires_in as a JSON string such as "3600".
 	ExpiresInAsString bool
