@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,6 +80,34 @@ func lockHeld(d *Desk) bool {
 	return true
 }
 
+// stuckAfter is how much real time a test may take before the watchdog stops the test binary.
+// Fake time does not count: only a goroutine stuck on a sync.Mutex gets this far.
+const stuckAfter = 10 * time.Second
+
+// watchdog stops the whole test binary with an explanation when a test is stuck for real,
+// which happens when a sync.Mutex is never unlocked or is locked twice by one goroutine:
+// synctest cannot see such a deadlock, and the test would otherwise hang for ten minutes.
+func watchdog(t *testing.T) (stop func() bool) {
+	name := t.Name()
+	timer := time.AfterFunc(stuckAfter, func() {
+		panic(fmt.Sprintf("%s is still running after %v of real time, so it is stuck: most "+
+			"likely a sync.Mutex that is never unlocked, or locked again by the goroutine "+
+			"that holds it (for example while calling a callback that takes the same lock)",
+			name, stuckAfter))
+	})
+	return timer.Stop
+}
+
+// seatsLeft returns d.Seats(), or fails the test when Book left the lock held.
+func seatsLeft(t *testing.T, d *Desk) int {
+	t.Helper()
+	if lockHeld(d) {
+		t.Fatalf("Book returned with d.mu still locked: unlock it on every path, or the next " +
+			"call of Book or Seats waits forever")
+	}
+	return d.Seats()
+}
+
 // book calls d.Book and reports a panic that escaped it instead of crashing the test binary.
 func book(d *Desk, b Booking, done func(Result, error)) (panicked any) {
 	defer func() { panicked = recover() }()
@@ -131,6 +160,7 @@ func TestBook(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			defer watchdog(t)()
 			situation := fmt.Sprintf("Book(%s) on a desk with %d seat(s)", describe(lisbonPorto),
 				tt.seats)
 
@@ -161,7 +191,7 @@ func TestBook(t *testing.T) {
 				situation, tt.wantCharge)
 			assert.False(t, chargeUnderLock, "%s: charge ran while d.mu was held. Take the "+
 				"seat under the lock, unlock, then charge: payment is slow", situation)
-			assert.Equal(t, tt.wantSeats, d.Seats(), "%s: seats left afterwards (a failed "+
+			assert.Equal(t, tt.wantSeats, seatsLeft(t, d), "%s: seats left afterwards (a failed "+
 				"payment gives its seat back)", situation)
 		})
 	}
@@ -169,6 +199,7 @@ func TestBook(t *testing.T) {
 
 func TestBook_DonePanics(t *testing.T) {
 	t.Parallel()
+	defer watchdog(t)()
 
 	d := newDesk(t, 1, func(Booking) error { return nil })
 	var calls int
@@ -188,6 +219,7 @@ func TestBook_DonePanics(t *testing.T) {
 
 func TestBook_SeveralTravellersAtOnce(t *testing.T) {
 	t.Parallel()
+	defer watchdog(t)()
 
 	const seats, travellers = 3, 10
 	d := newDesk(t, seats, func(Booking) error { return nil })
@@ -227,5 +259,5 @@ func TestBook_SeveralTravellersAtOnce(t *testing.T) {
 		statuses, "%d travellers, %d seats: want %d confirmed and %d sold out. Take seats "+
 			"under d.mu so two travellers never get the same seat", travellers, seats, seats,
 		travellers-seats)
-	assert.Zero(t, d.Seats(), "all %d seats must be sold", seats)
+	assert.Zero(t, seatsLeft(t, d), "all %d seats must be sold", seats)
 }

@@ -206,6 +206,7 @@ func TestBookAll(t *testing.T) {
 func TestTally(t *testing.T) {
 	t.Parallel()
 
+	defer watchdog(t)()
 	const confirmed, failed = 60, 40
 	var tally Tally
 	var ready = make(chan struct{})

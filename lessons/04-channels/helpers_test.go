@@ -15,6 +15,7 @@ import (
 // fails with advice instead of hanging or crashing the test binary.
 func bubble(t *testing.T, stuck string, f func(t *testing.T)) {
 	t.Helper()
+	defer watchdog(t)()
 	defer func() {
 		if r := recover(); r != nil {
 			t.Errorf("%s\n(every goroutine was blocked, so the test could not go on: %v)",
@@ -22,6 +23,24 @@ func bubble(t *testing.T, stuck string, f func(t *testing.T)) {
 		}
 	}()
 	synctest.Test(t, f)
+}
+
+// stuckAfter is how much real time a test may take before the watchdog stops the test binary.
+// Fake time does not count: only a goroutine stuck on a sync.Mutex gets this far.
+const stuckAfter = 10 * time.Second
+
+// watchdog stops the whole test binary with an explanation when a test is stuck for real,
+// which happens when a sync.Mutex is never unlocked or is locked twice by one goroutine:
+// synctest cannot see such a deadlock, and the test would otherwise hang for ten minutes.
+func watchdog(t *testing.T) (stop func() bool) {
+	name := t.Name()
+	timer := time.AfterFunc(stuckAfter, func() {
+		panic(fmt.Sprintf("%s is still running after %v of real time, so it is stuck: most "+
+			"likely a sync.Mutex that is never unlocked, or locked again by the goroutine "+
+			"that holds it (for example while calling a callback that takes the same lock)",
+			name, stuckAfter))
+	})
+	return timer.Stop
 }
 
 // call runs one call of the learner's code and reports a panic as a failure.
