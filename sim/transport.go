@@ -39,8 +39,11 @@ func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%w: %s", ErrNoHost, req.URL.Host)
 	}
 
-	// Build the request as a server would see it.
-	ctx, cancel := context.WithCancel(req.Context())
+	// Build the request as a server would see it: its context carries none
+	// of the client's values (a router's state would confuse the handler's
+	// router) but ends when the client gives up.
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(req.Context(), cancel)
 	sreq := req.Clone(ctx)
 	sreq.RequestURI = req.URL.RequestURI()
 	sreq.RemoteAddr = "127.0.0.1:40000"
@@ -62,6 +65,8 @@ func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			w.WriteHeader(http.StatusOK) // no-op when already written
 			body.closeWrite()
+			stop()
+			cancel() // as a server does when the handler returns
 			if req.Body != nil {
 				req.Body.Close()
 			}

@@ -1,0 +1,90 @@
+package sim_test
+
+import (
+	"strings"
+	"testing"
+	"testing/synctest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"callbacklab/sim/booking"
+	"callbacklab/sim/trace"
+)
+
+func TestJourneySuccess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		b := w.Browser()
+		ctx := t.Context()
+
+		// Pressing Book while signed out asks to sign in and keeps the form.
+		p, err := b.Book(ctx, trip())
+		require.NoError(t, err)
+		assert.Equal(t, "/travel/signin", p.URL.Path, "a signed-out traveller signs in first")
+		assert.Contains(t, p.Body, "Your form is kept")
+
+		// Sign in and come back to the filled-in form.
+		p, err = b.Get(ctx, web+"/travel/signin/google?resume=1")
+		require.NoError(t, err)
+		p, err = b.ContinueSignIn(ctx, p, "alice", true)
+		require.NoError(t, err)
+		assert.Equal(t, "/travel", p.URL.Path, "sign-in returns to the form")
+		assert.Contains(t, p.Body, "Signed in as Alice Martin")
+		assert.Contains(t, p.Body, `value="Paris"`, "the form should be as the traveller left it")
+		assert.Contains(t, p.Body, `value="&#43;33 1 23 45 67 89"`)
+
+		// Book, and see the outcome arrive on the open page.
+		events := openEvents(t, b)
+		id := book(t, b, trip())
+		got := outcome(t, events, id)
+		assert.Equal(t, "Booking confirmed", got.Message, "what the traveller sees")
+
+		// My bookings lists it.
+		p, err = b.Get(ctx, web+"/travel/bookings")
+		require.NoError(t, err)
+		assert.Contains(t, p.Body, id)
+		assert.Contains(t, p.Body, "Booking confirmed")
+
+		// What each service recorded.
+		w.Wait()
+		bk, ok := w.BookingService().Booking(id)
+		require.True(t, ok, "book_ticket should know the booking")
+		assert.Equal(t, booking.Confirmed, bk.Status)
+		assert.Equal(t, booking.StateDelivered, bk.Delivery.State)
+		assert.Len(t, bk.Delivery.Attempts, 1, "the first delivery should succeed")
+		st := w.Site().Stats()
+		assert.Equal(t, 1, st.Processed, "the site should process the callback once")
+		assert.Zero(t, st.Rejected)
+
+		// The trace shows every hop, and its Mermaid text names them all.
+		j, ok := w.Traces().Latest()
+		require.True(t, ok)
+		mmd := string(j.Mermaid())
+		for _, want := range []string{
+			"Browser->>Travel: POST /travel/book",
+			"Browser->>Google: GET /google/authorize",
+			"Travel->>Google: POST /google/token",
+			"Travel->>Booking: POST /bookings",
+			"Booking->>Travel: POST /booking/callback",
+			"participant Google as Google (mock)",
+		} {
+			assert.Contains(t, mmd, want, "the journey's diagram should show %q", want)
+		}
+		assert.False(t, strings.Contains(mmd, "Unassigned"), "no hop should be unassigned")
+	})
+}
+
+func TestJourneyFacebook(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		b := w.Browser()
+		p, err := b.SignIn(t.Context(), "facebook", "bob", true)
+		require.NoError(t, err)
+		assert.Contains(t, p.Body, "Signed in as Bob Okafor (facebook)",
+			"Facebook (mock) sign-in should use the profile endpoint")
+		j, _ := w.Traces().Latest()
+		assert.Contains(t, string(j.Mermaid()), "Travel->>Facebook: GET /facebook/me")
+		_ = trace.Browser
+	})
+}
