@@ -21,9 +21,10 @@ func TestExtension(t *testing.T) {
 	}{{
 		name:     "SequenceDiagramBecomesSVG",
 		markdown: "Intro\n\n```mermaid\nsequenceDiagram\nA->>B: hello\n```\n\nOutro\n",
-		want:     []string{`<figure class="diagram">`, `<svg xmlns="http://www.w3.org/2000/svg"`, ">hello</text>", "<p>Outro</p>"},
-		wantNot:  []string{"<pre", "<code"},
-		reason:   "a fenced mermaid sequenceDiagram is drawn inline",
+		want: []string{`<figure class="diagram">`, `<svg xmlns="http://www.w3.org/2000/svg"`,
+			">hello</text>", "<p>Outro</p>"},
+		wantNot: []string{"<pre", "<code"},
+		reason:  "a fenced mermaid sequenceDiagram is drawn inline",
 	}, {
 		name:     "CommentBeforeHeader",
 		markdown: "```Mermaid\n%% the sign-in flow\nsequenceDiagram\nA->>B: hi\n```\n",
@@ -32,15 +33,18 @@ func TestExtension(t *testing.T) {
 	}, {
 		name:     "BadDiagramBecomesErrorPanel",
 		markdown: "```mermaid\nsequenceDiagram\nA=>B: hi\n```\n\nStill here\n",
-		want:     []string{`<div class="diagram-error" role="alert">`, "line 2, column 1", "<p>Still here</p>"},
-		wantNot:  []string{"<svg"},
-		reason:   "a bad diagram shows an error panel and the page goes on",
+		want: []string{`<div class="diagram-error" role="alert">`, "line 2, column 1",
+			"<p>Still here</p>"},
+		wantNot: []string{"<svg"},
+		reason:  "a bad diagram shows an error panel and the page goes on",
 	}, {
 		name:     "OtherMermaidStaysCode",
 		markdown: "```mermaid\nflowchart LR\nA-->B\n```\n",
-		want:     []string{"<pre", "flowchart LR", `<p class="diagram-note">callbacklab draws only sequenceDiagram; this block is shown as text.</p>`},
-		wantNot:  []string{"<svg"},
-		reason:   "other Mermaid kinds stay as code with a short note",
+		want: []string{"<pre", "flowchart LR",
+			`<p class="diagram-note">callbacklab draws only sequenceDiagram; ` +
+				`this block is shown as text.</p>`},
+		wantNot: []string{"<svg"},
+		reason:  "other Mermaid kinds stay as code with a short note",
 	}, {
 		name:     "OtherLanguagesUntouched",
 		markdown: "```go\nfmt.Println(1)\n```\n",

@@ -69,7 +69,7 @@ func RenderHandler(maxBytes int) http.Handler {
 
 // RenderError is the JSON body of a failed [RenderHandler] request.
 type RenderError struct {
-	Error    string `json:"error"`              // the whole message, "line:col: message" for a parse error
+	Error    string `json:"error"`              // all of it; "line:col: message" for a parse error
 	Line     int    `json:"line,omitempty"`     // 1-based line of a parse error
 	Col      int    `json:"col,omitempty"`      // 1-based column (in characters)
 	Message  string `json:"message,omitempty"`  // the parse error without its position

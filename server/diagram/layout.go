@@ -13,9 +13,10 @@ type layout struct {
 	hs     []float64 // box height of each participant
 	ends   []float64 // y where each lifeline ends
 	bars   [][]openBar
+	depth  []int // activation depth of each participant during the horizontal pass
 
 	headerTop, headerH, bottomTop float64
-	minX, maxX, maxY           float64
+	minX, maxX, maxY              float64
 
 	shapes  []shape // drawn in order after frames
 	frames  []frame
@@ -64,7 +65,7 @@ func layoutDiagram(d *Diagram) *layout {
 		d: d, minX: math.Inf(1), maxX: math.Inf(-1),
 		pl:     placer{byRight: make([][]constraint, n)},
 		widths: make([]float64, n), heads: make([]float64, n), hs: make([]float64, n),
-		ends: make([]float64, n), bars: make([][]openBar, n),
+		ends: make([]float64, n), bars: make([][]openBar, n), depth: make([]int, n),
 	}
 
 	// Horizontal: widths, then constraints, then positions.

@@ -9,19 +9,19 @@ const (
 	numberSize    = 10.0
 	minActorWidth = 90.0
 	actorPadX     = 12.0
-	actorGap      = 30.0  // least space between neighbouring participant boxes
-	msgPad        = 14.0  // space each side of a message label
-	notePad       = 8.0   // space inside a note
-	noteGap       = 10.0  // space between a lifeline and a note beside it
-	minNoteWidth  = 80.0  // least width of a note
-	noteOverhang  = 25.0  // how far "over A,B" reaches past A and B
-	selfLoopWidth = 30.0  // width of a self-message loop
-	barHalf       = 5.0   // half the width of an activation bar
-	barShift      = 5.0   // horizontal shift of each nested activation bar
-	framePad      = 12.0  // space between a block frame and what it holds
-	tagPad        = 8.0   // space around the keyword in a frame's tag
-	figureHeight  = 42.0  // height of an actor's stick figure
-	marginX       = 16.0  // space around the whole diagram
+	actorGap      = 30.0 // least space between neighbouring participant boxes
+	msgPad        = 14.0 // space each side of a message label
+	notePad       = 8.0  // space inside a note
+	noteGap       = 10.0 // space between a lifeline and a note beside it
+	minNoteWidth  = 80.0 // least width of a note
+	noteOverhang  = 25.0 // how far "over A,B" reaches past A and B
+	selfLoopWidth = 30.0 // width of a self-message loop
+	barHalf       = 5.0  // half the width of an activation bar
+	barShift      = 5.0  // horizontal shift of each nested activation bar
+	framePad      = 12.0 // space between a block frame and what it holds
+	tagPad        = 8.0  // space around the keyword in a frame's tag
+	figureHeight  = 42.0 // height of an actor's stick figure
+	marginX       = 16.0 // space around the whole diagram
 	marginY       = 16.0
 )
 
@@ -89,11 +89,15 @@ func (l *layout) constrainItems(items []Item) (lo, hi int) {
 			if it.Numbered {
 				w += 2 * (numberRadius(it.Number) + 4)
 			}
+			extra := l.barRoom(it)
 			if a == b {
-				l.pl.need(a, a+1, max(selfLoopWidth, w+barHalf+msgPad)+noteGap)
+				l.pl.need(a, a+1, max(selfLoopWidth, w+barHalf+msgPad)+noteGap+extra)
 				continue
 			}
-			l.pl.need(a, b, w+2*msgPad+2*barHalf)
+			if it.To.CreatedBy == it {
+				extra += l.widths[b] / 2 // the arrow stops at the new participant's box
+			}
+			l.pl.need(a, b, w+2*msgPad+2*barHalf+extra)
 		case *Note:
 			l.constrainNote(it)
 			for _, p := range it.Over {
@@ -101,6 +105,11 @@ func (l *layout) constrainItems(items []Item) (lo, hi int) {
 			}
 		case *Activation:
 			span(it.Participant.index, it.Participant.index)
+			if it.Active {
+				l.depth[it.Participant.index]++
+			} else {
+				l.depth[it.Participant.index] = max(0, l.depth[it.Participant.index]-1)
+			}
 		case *Block:
 			a, b := l.constrainBlock(it)
 			if a <= b {
@@ -109,6 +118,22 @@ func (l *layout) constrainItems(items []Item) (lo, hi int) {
 		}
 	}
 	return lo, hi
+}
+
+// barRoom returns how much nested activation bars at either end shorten the
+// arrow of m, and follows m's own activation changes. It walks the
+// statements in the same order as the vertical pass, so it sees the same
+// depths.
+func (l *layout) barRoom(m *Message) float64 {
+	from, to := m.From.index, m.To.index
+	if m.Activate {
+		l.depth[to]++
+	}
+	room := float64(max(0, l.depth[from]-1)+max(0, l.depth[to]-1)) * barShift
+	if m.Deactivate {
+		l.depth[from] = max(0, l.depth[from]-1)
+	}
+	return room
 }
 
 func (l *layout) constrainNote(n *Note) {

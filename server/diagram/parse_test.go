@@ -216,6 +216,10 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// noStatement starts the message for a line that is no statement.
+const noStatement = "expected a statement such as participant, Note, loop or a message like " +
+	"A->>B: text"
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -223,33 +227,141 @@ func TestParseErrors(t *testing.T) {
 		line, col int
 		msg       string
 	}{
-		{"Empty", "  \n", 1, 1, "expected sequenceDiagram, found an empty diagram"},
-		{"WrongKind", "flowchart LR\nA-->B", 1, 1, `expected sequenceDiagram on the first line, found "flowchart"`},
-		{"NoArrow", "sequenceDiagram\n  A => B: x", 2, 3, `expected a statement such as participant, Note, loop or a message like A->>B: text, found "A"`},
-		{"NoColon", "sequenceDiagram\nA->>B hello", 2, 12, `expected ':' and the message text after "B hello"`},
-		{"NoReceiver", "sequenceDiagram\nA->>", 2, 5, "expected a participant name after the arrow ->>"},
-		{"BadCharInName", "sequenceDiagram\nA->>B,C: x", 2, 6, `unexpected ',' in participant name "B,C"`},
-		{"StrayEnd", "sequenceDiagram\nA->>B: x\nend", 3, 1, "end without an open block (loop, alt, opt, par, critical, break, rect or box)"},
-		{"UnclosedLoop", "sequenceDiagram\nloop forever\nA->>B: x", 2, 1, "loop block is never closed; expected end"},
-		{"ElseOutsideAlt", "sequenceDiagram\nloop x\nelse y\nend", 3, 1, "else is only allowed directly inside a alt block"},
-		{"AndOutsidePar", "sequenceDiagram\nand y", 2, 1, "and is only allowed directly inside a par block"},
-		{"DeactivateInactive", "sequenceDiagram\nA->>B: x\ndeactivate B", 3, 12, `cannot deactivate "B": it is not active`},
-		{"ShorthandDeactivateInactive", "sequenceDiagram\nA->>B: x\nB-->>-A: y", 3, 1, `cannot deactivate "B": it is not active`},
-		{"NoteWithoutPlacement", "sequenceDiagram\nNote A: x", 2, 6, "expected left of, right of or over after Note"},
-		{"NoteLeftOfTwo", "sequenceDiagram\nNote left of A,B: x", 2, 14, "expected one participant, or two after over, separated by a comma"},
-		{"NoteWithoutText", "sequenceDiagram\nNote over A", 2, 12, "expected ':' and the note text"},
-		{"AutonumberWord", "sequenceDiagram\nautonumber ten", 2, 12, `expected a whole number or off after autonumber, found "ten"`},
-		{"AccTitleWithoutColon", "sequenceDiagram\naccTitle Hi", 2, 10, "expected ':' after accTitle"},
-		{"UnclosedDescr", "sequenceDiagram\naccDescr {\nnever closed", 2, 10, "accDescr { is never closed; expected }"},
-		{"BoxHoldsMessage", "sequenceDiagram\nbox Aqua G\nA->>B: x\nend", 3, 1, `expected participant, actor or end inside a box, found "A->>B:"`},
-		{"UnclosedBox", "sequenceDiagram\nbox G\nparticipant A", 2, 1, "box is never closed; expected end"},
-		{"CreateExisting", "sequenceDiagram\nA->>B: x\ncreate participant B", 3, 20, `participant "B" already exists; create must come before its first use`},
-		{"CreateWithoutMessage", "sequenceDiagram\ncreate actor C", 2, 1, `participant "C" is created but no message follows to create it`},
-		{"CreateWrongMessage", "sequenceDiagram\nA->>B: x\ncreate participant C\nA->>B: y", 4, 1, `expected a message to or from "C", created on line 3`},
-		{"UseAfterDestroy", "sequenceDiagram\nA->>B: x\ndestroy B\nA-xB: bye\nA->>B: again", 5, 5, `participant "B" was destroyed on line 4`},
-		{"RectWithoutColour", "sequenceDiagram\nrect banana\nend", 2, 6, "expected a colour after rect, such as rgb(200, 220, 255) or lightyellow"},
-		{"WideCharactersCountAsOneColumn", "sequenceDiagram\n旅行者->>B", 2, 8, `expected ':' and the message text after "B"`},
-		{"SecondStatementOnLine", "sequenceDiagram\nA->>B: x; A =>B", 2, 11, `expected a statement such as participant, Note, loop or a message like A->>B: text, found "A"`},
+		{
+			name: "Empty", line: 1, col: 1,
+			src: "  \n",
+			msg: "expected sequenceDiagram, found an empty diagram",
+		},
+		{
+			name: "WrongKind", line: 1, col: 1,
+			src: "flowchart LR\nA-->B",
+			msg: `expected sequenceDiagram on the first line, found "flowchart"`,
+		},
+		{
+			name: "NoArrow", line: 2, col: 3,
+			src: "sequenceDiagram\n  A => B: x",
+			msg: noStatement + `, found "A"`,
+		},
+		{
+			name: "NoColon", line: 2, col: 12,
+			src: "sequenceDiagram\nA->>B hello",
+			msg: `expected ':' and the message text after "B hello"`,
+		},
+		{
+			name: "NoReceiver", line: 2, col: 5,
+			src: "sequenceDiagram\nA->>",
+			msg: "expected a participant name after the arrow ->>",
+		},
+		{
+			name: "BadCharInName", line: 2, col: 6,
+			src: "sequenceDiagram\nA->>B,C: x",
+			msg: `unexpected ',' in participant name "B,C"`,
+		},
+		{
+			name: "StrayEnd", line: 3, col: 1,
+			src: "sequenceDiagram\nA->>B: x\nend",
+			msg: "end without an open block (loop, alt, opt, par, critical, break, rect or box)",
+		},
+		{
+			name: "UnclosedLoop", line: 2, col: 1,
+			src: "sequenceDiagram\nloop forever\nA->>B: x",
+			msg: "loop block is never closed; expected end",
+		},
+		{
+			name: "ElseOutsideAlt", line: 3, col: 1,
+			src: "sequenceDiagram\nloop x\nelse y\nend",
+			msg: "else is only allowed directly inside a alt block",
+		},
+		{
+			name: "AndOutsidePar", line: 2, col: 1,
+			src: "sequenceDiagram\nand y",
+			msg: "and is only allowed directly inside a par block",
+		},
+		{
+			name: "DeactivateInactive", line: 3, col: 12,
+			src: "sequenceDiagram\nA->>B: x\ndeactivate B",
+			msg: `cannot deactivate "B": it is not active`,
+		},
+		{
+			name: "ShorthandDeactivateInactive", line: 3, col: 1,
+			src: "sequenceDiagram\nA->>B: x\nB-->>-A: y",
+			msg: `cannot deactivate "B": it is not active`,
+		},
+		{
+			name: "NoteWithoutPlacement", line: 2, col: 6,
+			src: "sequenceDiagram\nNote A: x",
+			msg: "expected left of, right of or over after Note",
+		},
+		{
+			name: "NoteLeftOfTwo", line: 2, col: 14,
+			src: "sequenceDiagram\nNote left of A,B: x",
+			msg: "expected one participant, or two after over, separated by a comma",
+		},
+		{
+			name: "NoteWithoutText", line: 2, col: 12,
+			src: "sequenceDiagram\nNote over A",
+			msg: "expected ':' and the note text",
+		},
+		{
+			name: "AutonumberWord", line: 2, col: 12,
+			src: "sequenceDiagram\nautonumber ten",
+			msg: `expected a whole number or off after autonumber, found "ten"`,
+		},
+		{
+			name: "AccTitleWithoutColon", line: 2, col: 10,
+			src: "sequenceDiagram\naccTitle Hi",
+			msg: "expected ':' after accTitle",
+		},
+		{
+			name: "UnclosedDescr", line: 2, col: 10,
+			src: "sequenceDiagram\naccDescr {\nnever closed",
+			msg: "accDescr { is never closed; expected }",
+		},
+		{
+			name: "BoxHoldsMessage", line: 3, col: 1,
+			src: "sequenceDiagram\nbox Aqua G\nA->>B: x\nend",
+			msg: `expected participant, actor or end inside a box, found "A->>B:"`,
+		},
+		{
+			name: "UnclosedBox", line: 2, col: 1,
+			src: "sequenceDiagram\nbox G\nparticipant A",
+			msg: "box is never closed; expected end",
+		},
+		{
+			name: "CreateExisting", line: 3, col: 20,
+			src: "sequenceDiagram\nA->>B: x\ncreate participant B",
+			msg: `participant "B" already exists; create must come before its first use`,
+		},
+		{
+			name: "CreateWithoutMessage", line: 2, col: 1,
+			src: "sequenceDiagram\ncreate actor C",
+			msg: `participant "C" is created but no message follows to create it`,
+		},
+		{
+			name: "CreateWrongMessage", line: 4, col: 1,
+			src: "sequenceDiagram\nA->>B: x\ncreate participant C\nA->>B: y",
+			msg: `expected a message to or from "C", created on line 3`,
+		},
+		{
+			name: "UseAfterDestroy", line: 5, col: 5,
+			src: "sequenceDiagram\nA->>B: x\ndestroy B\nA-xB: bye\nA->>B: again",
+			msg: `participant "B" was destroyed on line 4`,
+		},
+		{
+			name: "RectWithoutColour", line: 2, col: 6,
+			src: "sequenceDiagram\nrect banana\nend",
+			msg: "expected a colour after rect, such as rgb(200, 220, 255) or lightyellow",
+		},
+		{
+			name: "WideCharactersCountAsOneColumn", line: 2, col: 8,
+			src: "sequenceDiagram\n旅行者->>B",
+			msg: `expected ':' and the message text after "B"`,
+		},
+		{
+			name: "SecondStatementOnLine", line: 2, col: 11,
+			src: "sequenceDiagram\nA->>B: x; A =>B",
+			msg: noStatement + `, found "A"`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

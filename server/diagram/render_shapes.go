@@ -45,7 +45,7 @@ func (l *layout) drawSelf(w *svgWriter, s *shape, class string) {
 	drawLines(w, s.lines, textX, s.y-4-float64(len(s.lines))*lineHeight, "start", "")
 	y2 := s.y + 16
 	w.s(`<path class=`).s(class).s(` d="M`).n(s.x1).s(" ").n(s.y).s("H").n(right).
-		s("V").n(y2).s("H").n(s.x2+3).s(`"/>` + "\n")
+		s("V").n(y2).s("H").n(s.x2 + 3).s(`"/>` + "\n")
 	drawHead(w, s.msg.Arrow, s.x2, y2, -1)
 }
 
@@ -58,15 +58,15 @@ func hasHead(a Arrow) bool {
 func drawHead(w *svgWriter, a Arrow, x, y, dir float64) {
 	switch a {
 	case ArrowSolidHead, ArrowDottedHead, ArrowSolidBoth, ArrowDottedBoth:
-		w.s(`<path class="cl-head" d="M`).n(x).s(" ").n(y).s("L").n(x-dir*10).s(" ").n(y-5).
-			s("L").n(x-dir*10).s(" ").n(y+5).s(`Z"/>` + "\n")
+		w.s(`<path class="cl-head" d="M`).n(x).s(" ").n(y).s("L").n(x - dir*10).s(" ").n(y - 5).
+			s("L").n(x - dir*10).s(" ").n(y + 5).s(`Z"/>` + "\n")
 	case ArrowSolidOpen, ArrowDottedOpen:
-		w.s(`<path class="cl-open" d="M`).n(x-dir*10).s(" ").n(y-6).s("L").n(x).s(" ").n(y).
-			s("L").n(x-dir*10).s(" ").n(y+6).s(`"/>` + "\n")
+		w.s(`<path class="cl-open" d="M`).n(x - dir*10).s(" ").n(y - 6).s("L").n(x).s(" ").n(y).
+			s("L").n(x - dir*10).s(" ").n(y + 6).s(`"/>` + "\n")
 	case ArrowSolidCross, ArrowDottedCross:
 		cx := x - dir*5
-		w.s(`<path class="cl-open" d="M`).n(cx-5).s(" ").n(y-5).s("L").n(cx+5).s(" ").n(y+5).
-			s("M").n(cx+5).s(" ").n(y-5).s("L").n(cx-5).s(" ").n(y+5).s(`"/>` + "\n")
+		w.s(`<path class="cl-open" d="M`).n(cx - 5).s(" ").n(y - 5).s("L").n(cx + 5).s(" ").n(y + 5).
+			s("M").n(cx + 5).s(" ").n(y - 5).s("L").n(cx - 5).s(" ").n(y + 5).s(`"/>` + "\n")
 	}
 }
 
@@ -130,8 +130,8 @@ func (l *layout) drawFrameLabels(w *svgWriter, f *frame) {
 		return
 	}
 	tw := tagWidth(b.Kind)
-	w.s(`<path class="cl-tag" d="M`).n(f.x1).s(" ").n(f.y1).s("H").n(f.x1+tw).s("V").n(f.y1+13).
-		s("L").n(f.x1+tw-7).s(" ").n(f.y1+20).s("H").n(f.x1).s(`Z"/>` + "\n")
+	w.s(`<path class="cl-tag" d="M`).n(f.x1).s(" ").n(f.y1).s("H").n(f.x1 + tw).s("V").n(f.y1 + 13).
+		s("L").n(f.x1 + tw - 7).s(" ").n(f.y1 + 20).s("H").n(f.x1).s(`Z"/>` + "\n")
 	w.s(`<text class="cl-tag-text"`).attr("x", f.x1+tagPad).attr("y", f.y1+15).s(">").
 		s(b.Kind.String()).s("</text>\n")
 	label := splitLines(bracket(b.Sections[0].Label))

@@ -206,8 +206,8 @@ func (l *layout) drawLifelines(w *svgWriter) {
 		w.s(`<line class="cl-lifeline"`).attr("x1", x).attr("y1", y1).attr("x2", x).
 			attr("y2", y2).s("/>\n")
 		if p.DestroyedBy != nil {
-			w.s(`<path class="cl-destroy" d="M`).n(x-9).s(" ").n(y2-9).s("L").n(x+9).s(" ").
-				n(y2+9).s("M").n(x+9).s(" ").n(y2-9).s("L").n(x-9).s(" ").n(y2+9).s(`"/>` + "\n")
+			w.s(`<path class="cl-destroy" d="M`).n(x - 9).s(" ").n(y2 - 9).s("L").n(x + 9).s(" ").
+				n(y2 + 9).s("M").n(x + 9).s(" ").n(y2 - 9).s("L").n(x - 9).s(" ").n(y2 + 9).s(`"/>` + "\n")
 		}
 	}
 }
@@ -230,10 +230,10 @@ func (l *layout) drawParticipant(w *svgWriter, i int, p *Participant, top, h flo
 		return
 	}
 	w.s(`<g class="cl-figure"><circle`).attr("cx", x).attr("cy", top+9).attr("r", 8).s("/>")
-	w.s(`<path d="M`).n(x).s(" ").n(top+17).s("V").n(top+31).
-		s("M").n(x-13).s(" ").n(top+22).s("H").n(x+13).
-		s("M").n(x-11).s(" ").n(top+figureHeight-1).s("L").n(x).s(" ").n(top+31).
-		s("L").n(x+11).s(" ").n(top+figureHeight-1).s(`"/></g>` + "\n")
+	w.s(`<path d="M`).n(x).s(" ").n(top + 17).s("V").n(top + 31).
+		s("M").n(x - 13).s(" ").n(top + 22).s("H").n(x + 13).
+		s("M").n(x - 11).s(" ").n(top + figureHeight - 1).s("L").n(x).s(" ").n(top + 31).
+		s("L").n(x + 11).s(" ").n(top + figureHeight - 1).s(`"/></g>` + "\n")
 	drawLines(w, lines, x, top+figureHeight+2, "middle", "")
 }
 

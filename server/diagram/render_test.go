@@ -43,10 +43,15 @@ func TestLayoutLabelsFitTheirArrows(t *testing.T) {
 			"A->>D: a very long label that spans three gaps and must fit them all together"},
 		{"Backwards", "sequenceDiagram\nparticipant A\nparticipant B\nparticipant C\n" +
 			"C-->>A: a long answer travelling right to left across the middle lifeline"},
-		{"WideCharacters", "sequenceDiagram\n旅行者->>网站: 预订一张从北京到上海的火车票并等待回调确认"},
+		{"WideCharacters", "sequenceDiagram\n旅行者->>网站: " +
+			"预订一张从北京到上海的火车票并等待回调确认"},
 		{"Autonumbered", "sequenceDiagram\nautonumber 1000\nA->>B: numbers take room too"},
 		{"WithActivations", "sequenceDiagram\nA->>+B: x\nB->>+C: y\nC-->>-B: z\n" +
 			"B-->>-A: an answer from an active participant to another one"},
+		{"NestedActivations", "sequenceDiagram\nactivate A\nactivate A\nactivate A\n" +
+			"activate B\nactivate B\nactivate B\nA->>B: fits between nested bars"},
+		{"CreatingMessage", "sequenceDiagram\nA->>B: x\ncreate participant C as A wide new one\n" +
+			"A->>C: a label that must fit before the new box"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
