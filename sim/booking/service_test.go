@@ -218,7 +218,7 @@ func TestServiceRefusesCallbackURLs(t *testing.T) {
 		"http://[::1]/",
 		"http://0.0.0.0/",
 		"file:///etc/passwd",
-		"http://127.0.0.1:9090/booking/callback", // the other client's origin
+		"http://127.0.0.1:9090/booking/callback",  // the other client's origin
 		"https://travel.example/booking/callback", // not a registered origin
 	}
 	for _, u := range refused {
