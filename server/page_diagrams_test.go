@@ -27,7 +27,8 @@ func diagramSite(t *testing.T) http.Handler {
 			"```mermaid\nflowchart LR\nA-->B\n```\n")},
 	}
 	all := []lessons.Lesson{{Number: 1, Dir: "01-first", Title: "Lesson 1: First",
-		README: []byte("# Lesson 1: First\n\n```mermaid\nsequenceDiagram\nCaller->>Callee: done()\n```\n")}}
+		README: []byte("# Lesson 1: First\n\n" +
+			"```mermaid\nsequenceDiagram\nCaller->>Callee: done()\n```\n")}}
 	s, err := server.New(server.Config{Article: article, Lessons: all,
 		Extensions: []goldmark.Extender{&diagram.Extension{}}})
 	require.NoError(t, err, "the web app must build from content holding diagrams")
