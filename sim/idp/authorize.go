@@ -285,11 +285,12 @@ func parsePrompt(raw string) (string, *oauthError) {
 }
 
 // quote quotes a value from the request for an error message, shortened.
+// Single quotes, because error_description may not contain double ones.
 func quote(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "..."
 	}
-	return `"` + strings.ToValidUTF8(s, "?") + `"`
+	return "'" + strings.ToValidUTF8(s, "?") + "'"
 }
 
 // displayName is how the pages name a client.

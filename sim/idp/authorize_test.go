@@ -3,6 +3,7 @@ package idp
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,6 +58,10 @@ func TestAuthorizeBadClientOrRedirectShowsErrorPage(t *testing.T) {
 	}
 }
 
+// descriptionCharset is the syntax of error_description (RFC 6749
+// section 4.1.2.1): printable ASCII except '"' and '\'.
+var descriptionCharset = regexp.MustCompile(`^[\x20-\x21\x23-\x5B\x5D-\x7E]*$`)
+
 // TestAuthorizeErrorsRedirect checks the errors that go back to the client
 // (RFC 6749 section 4.1.2.1), each with state and iss.
 func TestAuthorizeErrorsRedirect(t *testing.T) {
@@ -69,6 +74,8 @@ func TestAuthorizeErrorsRedirect(t *testing.T) {
 			errUnsupportedResponseType},
 		{"ResponseTypeMissing", func(v url.Values) { v.Del("response_type") }, errInvalidRequest},
 		{"UnknownScope", func(v url.Values) { v.Set("scope", "openid admin") }, errInvalidScope},
+		{"UnknownScopeWithQuotes", func(v url.Values) { v.Set("scope", `openid "é\"`) },
+			errInvalidScope},
 		{"DuplicatedState", func(v url.Values) { v.Add("state", "again") }, errInvalidRequest},
 		{"DuplicatedScope", func(v url.Values) { v.Add("scope", "openid") }, errInvalidRequest},
 		{"MethodS512", func(v url.Values) { v.Set("code_challenge_method", "S512") },
@@ -103,6 +110,8 @@ func TestAuthorizeErrorsRedirect(t *testing.T) {
 			q := loc.Query()
 			assert.Equal(t, tt.want, q.Get("error"), "error code; description %q",
 				q.Get("error_description"))
+			assert.Regexp(t, descriptionCharset, q.Get("error_description"),
+				"error_description may only hold the characters RFC 6749 allows")
 			assert.Equal(t, params.Get("state"), q.Get("state"), "every error carries state")
 			assert.Equal(t, testBase+"/google", q.Get("iss"), "every error carries iss")
 		})

@@ -34,6 +34,22 @@
 // for example sending expires_in as a string. A control panel can list them
 // with [QuirkSwitches] and flip them with [Server.SetQuirks].
 //
+// # Routes
+//
+// Below the base URL, such as http://127.0.0.1:8081:
+//
+//	/google/.well-known/openid-configuration   discovery
+//	/google/jwks                               public signing keys
+//	/google/authorize                          authorization endpoint (GET, POST)
+//	/google/token                              token endpoint (POST)
+//	/google/userinfo                           userinfo (Bearer)
+//	/facebook/dialog/oauth                     authorization endpoint (GET)
+//	/facebook/oauth/access_token               token endpoint (POST)
+//	/facebook/me?fields=id,name,email,picture  profile (Bearer)
+//
+// Each provider also serves its pages (/signin, /consent) and pictures
+// (/avatar/AM.svg). The login session is a cookie on the provider's path.
+//
 // # Wiring
 //
 // [New] returns a [Server], an [http.Handler] serving /google/... and

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // The error codes of RFC 6749 sections 4.1.2.1 and 5.2, OpenID Connect Core
@@ -37,9 +36,17 @@ func (e *oauthError) Error() string {
 	return "idp: " + e.Code + ": " + e.Description
 }
 
-// oauthErrorf returns an oauthError with a formatted description.
+// oauthErrorf returns an oauthError with a formatted description, cut down
+// to the characters RFC 6749 allows in error_description: printable ASCII
+// without '"' and '\\'.
 func oauthErrorf(code, format string, args ...any) *oauthError {
-	return &oauthError{Code: code, Description: fmt.Sprintf(format, args...)}
+	desc := []byte(fmt.Sprintf(format, args...))
+	for i, c := range desc {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			desc[i] = '?'
+		}
+	}
+	return &oauthError{Code: code, Description: string(desc)}
 }
 
 // serverError hides an internal failure behind server_error.
@@ -108,8 +115,7 @@ func (p *provider) writeBearerError(w http.ResponseWriter, e *oauthError) {
 	status := http.StatusUnauthorized
 	challenge := fmt.Sprintf("Bearer realm=%q", p.label)
 	if e != nil {
-		challenge += fmt.Sprintf(", error=%q, error_description=%q", e.Code,
-			strings.ReplaceAll(e.Description, `"`, "'"))
+		challenge += fmt.Sprintf(`, error="%s", error_description="%s"`, e.Code, e.Description)
 		if e.Code == errInvalidRequest {
 			status = http.StatusBadRequest
 		}
@@ -142,5 +148,13 @@ func writeMethodNotAllowed(w http.ResponseWriter, allowed string) {
 	w.Header().Set("Allow", allowed)
 	writeJSON(w, http.StatusMethodNotAllowed, "application/json", map[string]string{
 		"error": errInvalidRequest, "error_description": "use " + allowed,
+	})
+}
+
+// writeGraphError answers like Facebook's Graph API does for a bad request
+// to the profile endpoint: an error object with a message, type and code.
+func writeGraphError(w http.ResponseWriter, message string) {
+	writeJSON(w, http.StatusBadRequest, "application/json", map[string]any{
+		"error": map[string]any{"message": message, "type": "OAuthException", "code": 100},
 	})
 }

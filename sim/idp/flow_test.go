@@ -28,7 +28,9 @@ func TestGoogleFlowWithRealClients(t *testing.T) {
 		ClientID: travelID, ClientSecret: travelSecret, RedirectURL: travelCallback,
 		Endpoint: provider.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "email", "profile"},
 	}
-	assert.Equal(t, s.Endpoint(Google), conf.Endpoint,
+	assert.Equal(t, s.Endpoint(Google).AuthURL, conf.Endpoint.AuthURL,
+		"Server.Endpoint must match what discovery says")
+	assert.Equal(t, s.Endpoint(Google).TokenURL, conf.Endpoint.TokenURL,
 		"Server.Endpoint must match what discovery says")
 
 	// Front channel: the browser signs in as alice and allows.

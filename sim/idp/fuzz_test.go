@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,8 +34,31 @@ func FuzzAuthorize(f *testing.F) {
 				t.Fatalf("%s with %q answered %d, want no 5xx:\n%s", path, query, rec.Code,
 					rec.Body)
 			}
+			checkRedirect(t, rec.Header().Get("Location"))
 		}
 	})
+}
+
+// checkRedirect fails unless loc is empty or a registered redirect URI with
+// an error_description RFC 6749 allows.
+func checkRedirect(t *testing.T, loc string) {
+	t.Helper()
+	if loc == "" {
+		return
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatalf("Location %q does not parse: %v", loc, err)
+	}
+	target := u.Scheme + "://" + u.Host + u.Path
+	registered := []string{travelCallback, otherCallback, publicCallback, facebookCallbck,
+		strings.Split(legacyCallback, "?")[0]}
+	if !slices.Contains(registered, target) {
+		t.Fatalf("redirected to %q, which no client registered", loc)
+	}
+	if d := u.Query().Get("error_description"); !descriptionCharset.MatchString(d) {
+		t.Fatalf("error_description %q has characters RFC 6749 forbids", d)
+	}
 }
 
 // FuzzToken sends arbitrary bodies and Authorization headers to both token
@@ -58,8 +83,12 @@ func FuzzToken(f *testing.F) {
 				t.Fatalf("%s with %q answered %d, want no 5xx:\n%s", path, body, rec.Code,
 					rec.Body)
 			}
-			if !json.Valid(rec.Body.Bytes()) {
+			var body map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 				t.Fatalf("%s answered with a body that is not JSON: %q", path, rec.Body)
+			}
+			if d, _ := body["error_description"].(string); !descriptionCharset.MatchString(d) {
+				t.Fatalf("%s: error_description %q has characters RFC 6749 forbids", path, d)
 			}
 		}
 	})

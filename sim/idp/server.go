@@ -152,6 +152,9 @@ func (s *Server) Endpoint(provider string) oauth2.Endpoint {
 	return oauth2.Endpoint{
 		AuthURL:  p.issuer + p.paths.authorize,
 		TokenURL: p.issuer + p.paths.token,
+		// The providers take both methods; header (client_secret_basic) is the
+		// one RFC 6749 requires servers to support.
+		AuthStyle: oauth2.AuthStyleInHeader,
 	}
 }
 

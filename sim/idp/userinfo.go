@@ -95,13 +95,8 @@ func (p *provider) profile(w http.ResponseWriter, r *http.Request) {
 				out["email"] = t.user.Email
 			}
 		default:
-			writeJSON(w, http.StatusBadRequest, "application/json", map[string]any{
-				"error": map[string]any{
-					"message": "(#100) unknown field " + quote(f) +
-						"; known: id, name, first_name, last_name, picture, email",
-					"type": "OAuthException", "code": 100,
-				},
-			})
+			writeGraphError(w, "(#100) unknown field "+quote(f)+
+				"; known: id, name, first_name, last_name, picture, email")
 			return
 		}
 	}
