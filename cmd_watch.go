@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -204,4 +205,29 @@ func readKeys(ctx context.Context, stdin io.Reader) <-chan byte {
 		}
 	}()
 	return out
+}
+
+// startLiveProgress looks for the learner's lessons folder from the current folder and, when
+// it finds one, watches it in the background until ctx is done: the tests run once at once
+// and again on every save. It returns the tracker to give the web app
+// (server.Config.Progress), or nil when there is no lessons folder on disk.
+func startLiveProgress(ctx context.Context, log *slog.Logger) *learn.Tracker {
+	ws, err := openWorkspace("")
+	if err != nil {
+		log.Info("no lessons folder here: the progress page will say so", "err", err)
+		return nil
+	}
+	tracker := learn.NewTracker(ws.lessons)
+	w := &learn.Watch{
+		Runner:  &learn.Runner{Root: ws.root, Tracker: tracker},
+		Files:   learn.FileWatch{Root: ws.root, Poll: learn.NeedsPolling(ws.root)},
+		Lessons: ws.lessons,
+	}
+	go func() {
+		if err := w.Run(ctx, nil); err != nil {
+			log.Warn("watching the lessons failed; the progress page will not update", "err", err)
+		}
+	}()
+	log.Info("watching your lessons for the progress page", "folder", ws.root)
+	return tracker
 }

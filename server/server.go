@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/yuin/goldmark"
 
+	"callbacklab/internal/learn"
 	"callbacklab/lessons"
 	"callbacklab/server/markdown"
 )
@@ -29,6 +30,9 @@ type Config struct {
 	// Extensions are extra goldmark extensions for every Markdown page, such as the sequence
 	// diagram renderer.
 	Extensions []goldmark.Extender
+	// Progress is the learner's live test results for /progress and the lesson pages' status
+	// box; nil when callbacklab runs without a lessons folder on disk.
+	Progress *learn.Tracker
 }
 
 // Server is the web app. It is an [http.Handler].
@@ -41,6 +45,7 @@ type Server struct {
 	article  []articlePage
 	lessons  []lessonPage
 	notFound *page
+	progress *learn.Tracker
 	router   chi.Router
 }
 
@@ -52,6 +57,7 @@ func New(cfg Config) (*Server, error) {
 		static: map[string]*page{},
 		pages:  map[string]*page{},
 	}
+	s.progress = cfg.Progress
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -101,6 +107,8 @@ func (s *Server) routes() chi.Router {
 	r.Get("/lessons/{slug}", s.servePage)
 	r.Get("/static/{name}", s.serveStatic)
 	r.Get("/diagrams", s.serveDiagrams)
+	r.Get("/progress", s.serveProgress)
+	r.Get("/progress/events", s.serveProgressEvents)
 	r.Handle("/diagrams/render", http.HandlerFunc(s.serveDiagramRender))
 	return r
 }
