@@ -57,7 +57,8 @@ func TestTokenCodeReuseRevokes(t *testing.T) {
 	resp, body := tokenRequest(t, s, codeForm(code), travelID, travelSecret)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	var tok struct {
-		AccessToken string `json:"access_token"`
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &tok))
 	require.Equal(t, http.StatusOK, userinfoStatus(t, s, tok.AccessToken),
@@ -68,6 +69,11 @@ func TestTokenCodeReuseRevokes(t *testing.T) {
 	assert.Equal(t, errInvalidGrant, decodeTokenError(t, body).Error, "a replay is invalid_grant")
 	assert.Equal(t, http.StatusUnauthorized, userinfoStatus(t, s, tok.AccessToken),
 		"after a replay the first exchange's access token must stop working")
+	_, body = tokenRequest(t, s, url.Values{
+		"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken},
+	}, travelID, travelSecret)
+	assert.Equal(t, errInvalidGrant, decodeTokenError(t, body).Error,
+		"after a replay the first exchange's refresh token must stop working too")
 }
 
 func userinfoStatus(t *testing.T, s *Server, token string) int {
