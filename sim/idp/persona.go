@@ -20,6 +20,8 @@ type Persona struct {
 	// id field (Facebook).
 	Subject string
 
+	// Name, GivenName, FamilyName, Email and EmailVerified become the claims
+	// name, given_name, family_name, email and email_verified.
 	Name          string
 	GivenName     string
 	FamilyName    string

@@ -34,7 +34,7 @@ type Quirks struct {
 	// DropNonce leaves the nonce out of ID tokens even when the client sent one.
 	DropNonce bool
 
-	// NonceFromAnotherSession puts the nonce of the latest request in every ID token.
+	// NonceFromAnotherSession puts the nonce of another recent sign-in in ID tokens.
 	NonceFromAnotherSession bool
 }
 
@@ -62,7 +62,7 @@ func quirkDocs() map[string]string {
 		"RotateKeysEveryIDToken":    "Signs each ID token with a key newer than the last.",
 		"SignWithUnlistedAlgorithm": "Signs ID tokens with RS512, which discovery omits.",
 		"DropNonce":                 "Leaves the nonce out of ID tokens even when the client sent one.",
-		"NonceFromAnotherSession":   "Puts the nonce of the latest request in every ID token.",
+		"NonceFromAnotherSession":   "Puts the nonce of another recent sign-in in ID tokens.",
 	}
 }
 
