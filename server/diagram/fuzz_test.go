@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,11 +40,11 @@ func FuzzRender(f *testing.F) {
 			}
 			return
 		}
-		svg, err := RenderSVG(src)
-		if err != nil {
+		var buf bytes.Buffer
+		if err := Render(d, &buf); err != nil {
 			t.Fatalf("a diagram that parses should render: %v", err)
 		}
-		_ = d
+		svg := buf.Bytes()
 		if limit := 20_000 + 2_000*len(src); len(svg) > limit {
 			t.Fatalf("SVG of %d bytes for %d bytes of input; want at most %d",
 				len(svg), len(src), limit)

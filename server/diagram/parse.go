@@ -197,6 +197,9 @@ func (p *parser) checkName(st stmt, at int, name, what string) error {
 }
 
 // declare parses "participant ID [as Label]" and "actor ...".
+//
+// TODO: Mermaid 11's participant shapes ("participant DB@{ "type": "database" }")
+// are not supported: such a line is reported as a name holding ':'.
 func (p *parser) declare(st stmt, actor bool, rest string, off int, creating bool) error {
 	id, label, hasLabel := cutAs(rest)
 	if err := p.checkName(st, off, id, "a participant name"); err != nil {
