@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
+	"net/http/httptest"
 	"reflect"
 	"sync"
 	"testing"
@@ -158,8 +158,8 @@ func TestSetQuirksConcurrently(t *testing.T) {
 	})
 	for range 3 {
 		wg.Go(func() {
-			b := newBrowser(t, InMemoryTransport(s))
-			b.get(authURL(url.Values{"client_id": {travelID}}))
+			req := httptest.NewRequest(http.MethodGet, authURL(travelParams()), nil)
+			s.ServeHTTP(httptest.NewRecorder(), req)
 			_ = s.Quirks(Google)
 		})
 	}

@@ -2,6 +2,7 @@ package idp
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -81,6 +82,11 @@ func (p *provider) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 
 	sid, err := p.startSession(pa.id, user)
+	if errors.Is(err, errBusy) {
+		p.renderError(w, http.StatusServiceUnavailable, "Too many people are signed in.",
+			"Try again in a few minutes, or restart callbacklab.")
+		return
+	}
 	if err != nil {
 		p.renderError(w, http.StatusInternalServerError, "Signing in failed.", "Try again.")
 		return

@@ -74,9 +74,16 @@ type refreshToken struct {
 	grant    *grant
 }
 
-// maxPending bounds the sign-ins in progress, so that a flood of
-// authorization requests cannot use up memory.
-const maxPending = 10000
+// maxPending and maxSessions bound the sign-ins in progress and the login
+// sessions, so that a flood of requests cannot use up memory.
+//
+// TODO: Codes and tokens have no such bound; they are pruned when they
+// expire, so only a client that keeps signing in or refreshing for hours
+// makes the maps grow large.
+const (
+	maxPending  = 10000
+	maxSessions = 10000
+)
 
 // errBusy reports that too many sign-ins are in progress.
 var errBusy = errors.New("idp: too many sign-ins in progress")
@@ -184,6 +191,10 @@ func (p *provider) startSession(pendingID string, user Persona) (string, error) 
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.pruneLocked(now)
+	if len(p.sessions) >= maxSessions {
+		return "", errBusy
+	}
 	p.sessions[id] = &session{id: id, user: user, authTime: now, consents: map[string][]string{}}
 	if pa, ok := p.pending[pendingID]; ok {
 		pa.sessionID = id
