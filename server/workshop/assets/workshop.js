@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var SYMBOL = { done: "✓", failing: "✗", doesNotCompile: "⚠", timedOut: "⏱" };
+  var SYMBOL = { done: "✓", failing: "✗", doesNotCompile: "⚠", timedOut: "◔" };
   var WORDS = { done: "done", failing: "failing", doesNotCompile: "does not compile",
     timedOut: "timed out" };
   var OFFLINE_AFTER = 90 * 1000; // learners report at least every 30 s
