@@ -16,7 +16,7 @@ func (l *layout) drawMessage(w *svgWriter, s *shape) {
 			dir = -1
 		}
 		drawLines(w, s.lines, (s.x1+s.x2)/2, s.y-4-float64(len(s.lines))*lineHeight,
-			"middle", "")
+			"middle", "cl-label")
 		x1, x2 := s.x1, s.x2
 		if hasHead(m.Arrow) {
 			x2 -= dir * 3
@@ -42,7 +42,7 @@ func (l *layout) drawSelf(w *svgWriter, s *shape, class string) {
 	if s.msg.Numbered {
 		textX = s.x1 + numberRadius(s.msg.Number) + 4
 	}
-	drawLines(w, s.lines, textX, s.y-4-float64(len(s.lines))*lineHeight, "start", "")
+	drawLines(w, s.lines, textX, s.y-4-float64(len(s.lines))*lineHeight, "start", "cl-label")
 	y2 := s.y + 16
 	w.s(`<path class=`).s(class).s(` d="M`).n(s.x1).s(" ").n(s.y).s("H").n(right).
 		s("V").n(y2).s("H").n(s.x2 + 3).s(`"/>` + "\n")
@@ -135,9 +135,9 @@ func (l *layout) drawFrameLabels(w *svgWriter, f *frame) {
 	w.s(`<text class="cl-tag-text"`).attr("x", f.x1+tagPad).attr("y", f.y1+15).s(">").
 		s(b.Kind.String()).s("</text>\n")
 	label := splitLines(bracket(b.Sections[0].Label))
-	drawLines(w, label, (f.x1+tw+f.x2)/2, f.y1+2, "middle", "")
+	drawLines(w, label, (f.x1+tw+f.x2)/2, f.y1+2, "middle", "cl-label")
 	for i, sy := range f.separators {
 		drawLines(w, splitLines(bracket(b.Sections[i+1].Label)), (f.x1+f.x2)/2, sy+2,
-			"middle", "")
+			"middle", "cl-label")
 	}
 }

@@ -16,6 +16,8 @@ const styleSheet = `.cl-seq{--cl-fg:#1f2328;--cl-bg:#ffffff;--cl-line:#59636e;` 
 	`--cl-rect:#0c2d6b}}` +
 	`.cl-seq text{fill:var(--cl-fg);stroke:none}` +
 	`.cl-seq .cl-bg{fill:var(--cl-bg)}` +
+	`.cl-seq text.cl-label{paint-order:stroke;stroke:var(--cl-bg);stroke-width:3px;` +
+	`stroke-linejoin:round;stroke-opacity:.85}` +
 	`.cl-seq .cl-title{font-size:18px;font-weight:bold}` +
 	`.cl-seq .cl-actor{fill:var(--cl-actor);stroke:var(--cl-actor-line);stroke-width:1.5}` +
 	`.cl-seq .cl-figure{fill:none;stroke:var(--cl-actor-line);stroke-width:2}` +
