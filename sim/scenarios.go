@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 
 	"callbacklab/sim/booking"
 	"callbacklab/sim/idp"
@@ -135,6 +136,27 @@ func (w *World) SetQuirk(provider, name string, value int) error {
 	}
 	w.idp.SetQuirks(provider, q)
 	return nil
+}
+
+// QuirkValues returns the quirk switches of a provider by field name of
+// [idp.Quirks]: 0 or 1 for a switch, or a number of seconds.
+func (w *World) QuirkValues(provider string) map[string]int {
+	q := reflect.ValueOf(w.idp.Quirks(provider))
+	out := map[string]int{}
+	for i := range q.NumField() {
+		f := q.Field(i)
+		switch f.Kind() {
+		case reflect.Bool:
+			if f.Bool() {
+				out[q.Type().Field(i).Name] = 1
+			} else {
+				out[q.Type().Field(i).Name] = 0
+			}
+		case reflect.Int:
+			out[q.Type().Field(i).Name] = int(f.Int())
+		}
+	}
+	return out
 }
 
 // onBooked runs after the travel site's booking was accepted. In the
