@@ -303,4 +303,3 @@ func (h *simPage) attackReplay(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, link, http.StatusSeeOther)
 }
-
