@@ -18,10 +18,11 @@ import (
 // Disclosure returns what a learner is told when joining: exactly what is shared, with whom.
 func Disclosure(name, joinURL string) string {
 	return fmt.Sprintf("Joining the workshop at %s as %q.\n"+
-		"Shared with the instructor, for each lesson you run: its number, its state (done, "+
-		"failing, does not compile, timed out), the name of the first failing test and when "+
-		"it ran.\nNever shared: your code, file paths, test output or anything else on your "+
-		"machine. Stop sharing with Ctrl-C, or run without --join.\n", joinURL, name)
+		"Shared with the instructor, for each lesson you run: its number, its state\n"+
+		"(done, failing, does not compile, timed out), the name of the first failing test\n"+
+		"and when it ran. Never shared: your code, file paths, test output or anything\n"+
+		"else on your machine. Stop sharing with Ctrl-C, or run without --join.\n",
+		joinURL, name)
 }
 
 // ServerError is an error answer from the instructor's server.
