@@ -16,6 +16,7 @@ import (
 
 	"callbacklab/internal/learn"
 	"callbacklab/lessons"
+	"callbacklab/server/diagram"
 	"callbacklab/server/markdown"
 )
 
@@ -27,8 +28,8 @@ type Config struct {
 	Article fs.FS
 	// Lessons are the lessons to show, in order.
 	Lessons []lessons.Lesson
-	// Extensions are extra goldmark extensions for every Markdown page, such as the sequence
-	// diagram renderer.
+	// Extensions are extra goldmark extensions for every Markdown page. Fenced mermaid
+	// sequence diagrams are always drawn as SVG.
 	Extensions []goldmark.Extender
 	// Progress is the learner's live test results for /progress and the lesson pages' status
 	// box; nil when callbacklab runs without a lessons folder on disk.
@@ -53,7 +54,8 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	s := &Server{
 		log:    cfg.Logger,
-		md:     markdown.New(markdown.WithExtensions(cfg.Extensions...)),
+		md: markdown.New(markdown.WithExtensions(
+			append([]goldmark.Extender{&diagram.Extension{}}, cfg.Extensions...)...)),
 		static: map[string]*page{},
 		pages:  map[string]*page{},
 	}
