@@ -98,16 +98,12 @@ type screen struct {
 	w       io.Writer
 	color   bool
 	tracker *learn.Tracker
-	focus   string
 }
 
 // started notes a new run.
 func (s *screen) started(r learn.Run) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(r.Changed) > 0 {
-		s.focus = r.Changed[0]
-	}
 	what := "all lessons"
 	if len(r.Changed) > 0 {
 		what = "lessons/" + strings.Join(r.Changed, ", lessons/")
@@ -127,7 +123,7 @@ func (s *screen) result(r learn.Run, _ []string) {
 		fmt.Fprint(s.w, "\x1b[H\x1b[2J") // clear the screen
 	}
 	_ = learn.WriteReport(s.w, s.tracker.Progress(),
-		learn.TermOptions{Color: s.color, Focus: s.focus})
+		learn.TermOptions{Color: s.color})
 	footer := "\nWatching your lessons for saves. Keys: q quit, h hint, r run all again."
 	if !r.SavedAt.IsZero() {
 		footer += fmt.Sprintf("\nResult %.2fs after your save.",
@@ -140,13 +136,10 @@ func (s *screen) result(r learn.Run, _ []string) {
 func (s *screen) hint() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.tracker.Progress()
-	l, ok := p.Lesson(s.focus)
-	if !ok || l.State == learn.StateDone {
-		if l, ok = p.Next(); !ok {
-			fmt.Fprintln(s.w, "\nEvery lesson passes: no hint needed.")
-			return
-		}
+	l, ok := s.tracker.Progress().FocusLesson()
+	if !ok {
+		fmt.Fprintln(s.w, "\nEvery lesson passes: no hint needed.")
+		return
 	}
 	all, err := lessons.All()
 	if err == nil {

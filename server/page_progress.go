@@ -40,6 +40,8 @@ type lessonView struct {
 	Failures    []failureView `json:"failures,omitempty"`
 	BuildErrors []string      `json:"buildErrors,omitempty"`
 	Finished    string        `json:"finished,omitempty"`
+	// Focus marks the lesson shown in detail: the one saved last, or the first not done.
+	Focus bool `json:"focus"`
 }
 
 // failureView is one failing test: its name and the lines worth reading (the message,
@@ -66,22 +68,15 @@ const maxFailuresShown = 10
 func newProgressView(p learn.Progress) progressView {
 	v := progressView{Available: true, Done: p.Done(), Total: len(p.Lessons),
 		Running: p.Running, Error: p.Err, Lessons: []lessonView{}}
+	focus, _ := p.FocusLesson()
 	for _, l := range p.Lessons {
 		lv := lessonView{
-			Number: l.Number, Dir: l.Dir, Title: l.Title,
+			Number: l.Number, Dir: l.Dir, Title: l.ShortTitle(), Focus: l.Dir == focus.Dir,
 			State: string(l.State), StateText: stateTexts[l.State],
 			Href: "/lessons/" + l.Dir, HintHref: "/lessons/" + l.Dir + "#hints",
 			BuildErrors: l.BuildErrors,
 		}
-		for _, t := range l.Tests {
-			if t.Status == learn.TestRunning {
-				continue
-			}
-			lv.Tests++
-			if t.Passed() {
-				lv.Passed++
-			}
-		}
+		lv.Passed, lv.Tests = l.Counts()
 		for i, f := range l.Failed() {
 			if i == maxFailuresShown {
 				break

@@ -1,6 +1,8 @@
 package learn
 
 import (
+	"regexp"
+	"strings"
 	"slices"
 	"sync"
 	"time"
@@ -69,10 +71,46 @@ func (l LessonState) FirstFailure() string {
 	return ""
 }
 
+// Counts returns how many of the lesson's tests passed (or were skipped) and how many
+// finished, counting subtests rather than the tests that group them.
+func (l LessonState) Counts() (passed, total int) {
+	for i, t := range l.Tests {
+		if t.Status == TestRunning || hasChild(l.Tests[i+1:], t.Name) {
+			continue
+		}
+		total++
+		if t.Passed() {
+			passed++
+		}
+	}
+	return passed, total
+}
+
+func hasChild(tests []TestResult, parent string) bool {
+	for _, t := range tests {
+		if strings.HasPrefix(t.Name, parent+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// ShortTitle returns the lesson's title without a leading "Lesson N:", for places that show
+// the number already.
+func (l LessonState) ShortTitle() string {
+	return lessonTitlePrefix.ReplaceAllString(l.Title, "")
+}
+
+// lessonTitlePrefix matches a "Lesson 3: " at the start of a title.
+var lessonTitlePrefix = regexp.MustCompile(`^(?i)lesson \d+\s*[:.-]\s*`)
+
 // Progress is the state of every lesson.
 type Progress struct {
 	// Lessons are the lessons in order of their number.
 	Lessons []LessonState `json:"lessons"`
+	// Focus is the folder of the lesson the learner saved last, when a watch knows it; views
+	// show that lesson's failures first.
+	Focus string `json:"focus,omitempty"`
 	// Running reports whether a test run is in progress.
 	Running bool `json:"running"`
 	// Err is a problem with the run as a whole (the go command missing, a run that could not
@@ -99,6 +137,15 @@ func (p Progress) Next() (LessonState, bool) {
 		}
 	}
 	return LessonState{}, false
+}
+
+// FocusLesson returns the lesson to show in detail: the one saved last if it is not done,
+// else the first that is not done. It returns false when every lesson is done.
+func (p Progress) FocusLesson() (LessonState, bool) {
+	if l, ok := p.Lesson(p.Focus); ok && l.State != StateDone {
+		return l, true
+	}
+	return p.Next()
 }
 
 // Lesson returns the state of the lesson in folder dir.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 )
 
@@ -13,8 +12,8 @@ type TermOptions struct {
 	// Color turns on ANSI colours, symbols and a drawn progress bar; without it the report is
 	// plain lines that read well in a log or a pipe.
 	Color bool
-	// Focus is the folder of the lesson whose failures are shown; empty means the first lesson
-	// that is not done. Watch sets it to the lesson saved last, when that one is not done.
+	// Focus is the folder of the lesson whose failures are shown when it is not done; empty
+	// means Progress.Focus, and then the first lesson that is not done.
 	Focus string
 	// MaxTests is how many failing tests are shown in full; zero means 3.
 	MaxTests int
@@ -125,13 +124,9 @@ func (o TermOptions) withDefaults() TermOptions {
 	return o
 }
 
-// lessonTitlePrefix matches a "Lesson 3: " at the start of a title; the report shows the
-// number already.
-var lessonTitlePrefix = regexp.MustCompile(`^(?i)lesson \d+\s*[:.-]\s*`)
-
 // shortTitle is a lesson's title without a leading "Lesson N:".
 func shortTitle(l LessonState) string {
-	return lessonTitlePrefix.ReplaceAllString(l.Title, "")
+	return l.ShortTitle()
 }
 
 // lessonDetail is the words after a lesson's title.
@@ -140,20 +135,11 @@ func lessonDetail(l LessonState) string {
 	if l.State != StateFailing {
 		return word
 	}
-	failed, total := 0, 0
-	for _, t := range l.Tests {
-		if strings.Contains(t.Name, "/") {
-			continue
-		}
-		total++
-		if !t.Passed() {
-			failed++
-		}
-	}
+	passed, total := l.Counts()
 	if total == 0 {
 		return word
 	}
-	return fmt.Sprintf("%s: %d of %d tests fail", word, failed, total)
+	return fmt.Sprintf("%s: %d of %d tests pass", word, passed, total)
 }
 
 // bar draws a progress bar of width cells.
@@ -168,10 +154,10 @@ func bar(done, total, width int, c painter) string {
 
 // writeFocus writes the failures of the lesson in focus and how to get a hint.
 func writeFocus(b *strings.Builder, p Progress, o TermOptions, c painter) {
-	l, ok := p.Lesson(o.Focus)
-	if !ok || l.State == StateDone {
-		l, ok = p.Next()
+	if o.Focus != "" {
+		p.Focus = o.Focus
 	}
+	l, ok := p.FocusLesson()
 	if !ok {
 		fmt.Fprintf(b, "All %d lessons pass. Well done!\n", len(p.Lessons))
 		fmt.Fprintf(b, "Compare with the reference: %s solution N\n", o.Command)

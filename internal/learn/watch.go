@@ -88,6 +88,9 @@ func (w *Watch) Run(ctx context.Context, rerun <-chan struct{}) error {
 // run performs one run and closes done when it ends.
 func (w *Watch) run(ctx context.Context, r Run, done chan<- struct{}) {
 	defer close(done)
+	if len(r.Changed) > 0 {
+		w.Runner.Tracker.Update(func(p *Progress) { p.Focus = r.Changed[0] })
+	}
 	if w.OnStart != nil {
 		w.OnStart(r)
 	}

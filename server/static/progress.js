@@ -21,6 +21,7 @@
   function lessonItem(l) {
     var li = el("li", "lesson-state state-" + l.state);
     li.id = "lesson-" + l.dir;
+    li.setAttribute("data-focus", l.focus ? "1" : "");
     var line = el("p", "lesson-line");
     line.appendChild(el("span", "badge", l.stateText));
     var a = el("a", "", l.number + ". " + l.title);
@@ -33,7 +34,7 @@
     }
     (l.failures || []).forEach(function (f) {
       var d = el("details", "failure");
-      d.open = true;
+      d.open = l.focus;
       var s = el("summary");
       s.appendChild(el("code", "", f.name));
       d.appendChild(s);
@@ -64,16 +65,21 @@
       e.setAttribute("role", "alert");
       page.querySelector(".progress-count").after(e);
     }
-    // Keep closed what the learner closed.
-    var closed = {};
-    page.querySelectorAll("details.failure:not([open]) code").forEach(function (c) {
-      closed[c.textContent] = true;
+    // Keep each failure open or closed as the learner left it; new ones follow the focus.
+    var seen = {};
+    page.querySelectorAll("details.failure").forEach(function (d) {
+      var li = d.closest("li");
+      seen[li.id + " " + li.getAttribute("data-focus") + " " +
+        d.querySelector("code").textContent] = d.open;
     });
     var list = page.querySelector("[data-lessons]");
     var items = v.lessons.map(lessonItem);
     list.replaceChildren.apply(list, items);
     list.querySelectorAll("details.failure").forEach(function (d) {
-      if (closed[d.querySelector("code").textContent]) d.open = false;
+      var li = d.closest("li");
+      var key = li.id + " " + li.getAttribute("data-focus") + " " +
+        d.querySelector("code").textContent;
+      if (key in seen) d.open = seen[key];
     });
   }
 
