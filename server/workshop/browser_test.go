@@ -32,8 +32,9 @@ var browserLessons = []workshop.Lesson{
 // hostile is a name that would run code if the page put it into HTML unescaped.
 const hostile = `<img src=x onerror=document.title=1>`
 
-// TestBrowserInstructorGrid opens the instructor's page in headless Chromium and checks that the grid shows the room, updates live when a learner
-// reports, shows a hostile name as text, unlocks a hint, and switches to the projector view.
+// TestBrowserInstructorGrid opens the instructor's page in headless Chromium and checks
+// that the grid shows the room, updates live when a learner reports, shows a hostile name as
+// text, unlocks a hint, and switches to the projector view.
 // Set WORKSHOP_SCREENSHOTS to a folder to keep screenshots of each step.
 func TestBrowserInstructorGrid(t *testing.T) {
 	room := workshop.NewRoom(browserLessons, nil)
@@ -59,9 +60,11 @@ func TestBrowserInstructorGrid(t *testing.T) {
 	defer h.Close() // first, so the page's event stream ends and the server can close
 
 	// Three learners in different places.
-	ada := joinAndReport(t, srv.URL, room.Code(), "Ada", `{"lessons":[{"lesson":1,"state":"done"},`+
-		`{"lesson":2,"state":"failing","firstFailing":"TestCallbackCalledOnce"}]}`)
-	joinAndReport(t, srv.URL, room.Code(), "Bob", `{"lessons":[{"lesson":1,"state":"doesNotCompile"}]}`)
+	ada := joinAndReport(t, srv.URL, room.Code(), "Ada",
+		`{"lessons":[{"lesson":1,"state":"done"},`+
+			`{"lesson":2,"state":"failing","firstFailing":"TestCallbackCalledOnce"}]}`)
+	joinAndReport(t, srv.URL, room.Code(), "Bob",
+		`{"lessons":[{"lesson":1,"state":"doesNotCompile"}]}`)
 	joinAndReport(t, srv.URL, room.Code(), hostile, `{"lessons":[{"lesson":1,"state":"failing",`+
 		`"firstFailing":"TestGreet/<b>bold</b>"}]}`)
 
