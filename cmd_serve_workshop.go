@@ -50,6 +50,9 @@ func addrFlagSet(fs *flag.FlagSet) bool {
 // the room one last time.
 func startWorkshop(ctx context.Context, cfg workshopConfig, app *server.Server, addr net.Addr,
 	all []lessons.Lesson, stdout io.Writer, log *slog.Logger) (stop func() error, err error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	path := cfg.state
 	if path == "" {
 		path = workshop.DefaultStatePath()

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"callbacklab/content"
+	"callbacklab/lessons"
+	"callbacklab/server"
+	"callbacklab/server/workshop"
+)
+
+func TestJoinFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantNil bool   // no workshop: no reporter and no error
+		wantErr string // a usage error containing this
+	}{
+		{name: "none", args: nil, wantNil: true},
+		{name: "all", args: []string{"--join", "http://192.0.2.7:8080", "--code", "ABC234",
+			"--name", "Ada"}},
+		{name: "codeWithoutJoin", args: []string{"--code", "ABC234"},
+			wantErr: "--code and --name are for joining a workshop"},
+		{name: "joinWithoutName", args: []string{"--join", "http://192.0.2.7:8080", "--code", "X"},
+			wantErr: "needs --code and --name too"},
+		{name: "badURL", args: []string{"--join", "192.0.2.7", "--code", "X", "--name", "Ada"},
+			wantErr: "is not an http:// URL"},
+		{name: "badName", args: []string{"--join", "http://h:1", "--code", "X",
+			"--name", "a\u202Eb"}, wantErr: "U+202E"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c joinConfig
+			fs := flag.NewFlagSet("check", flag.ContinueOnError)
+			c.register(fs)
+			require.NoError(t, fs.Parse(tt.args))
+			rep, err := c.reporter(io.Discard)
+			if tt.wantErr != "" {
+				var usage usageError
+				require.ErrorAs(t, err, &usage, "a bad flag is a usage error (exit status 2)")
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantNil, rep == nil, "a reporter exactly when --join is given")
+		})
+	}
+}
+
+// TestStartWorkshop mounts the workshop on the real web app and checks what the instructor
+// is told, then that a learner can join with it and the room is kept on disk.
+func TestStartWorkshop(t *testing.T) {
+	all, err := lessons.All()
+	require.NoError(t, err)
+	app, err := server.New(server.Config{Article: content.Article(), Lessons: all})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	state := filepath.Join(t.TempDir(), "room.json")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var out bytes.Buffer
+	stop, err := startWorkshop(ctx, workshopConfig{on: true, state: state}, app, ln.Addr(), all,
+		&out, nil)
+	require.NoError(t, err)
+	srv := &http.Server{Handler: app}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	printed := out.String()
+	code := regexp.MustCompile(`Join code: ([A-Z0-9]{6})`).FindStringSubmatch(printed)
+	require.NotNil(t, code, "the join code is printed: %s", printed)
+	assert.Contains(t, printed, "callbacklab watch --join http://"+ln.Addr().String()+
+		" --code "+code[1], "the join command is printed")
+	assert.Contains(t, printed, "only this machine can join", "loopback is pointed out")
+	link := regexp.MustCompile(`http://\S+/workshop\?token=\S+`).FindString(printed)
+	require.NotEmpty(t, link, "the instructor's link is printed")
+
+	res, err := http.Get(link)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "the instructor's link opens the page")
+
+	rep, err := workshop.NewReporter("http://"+ln.Addr().String(), code[1], "Ada", nil,
+		workshop.WithCredentialsFile(""))
+	require.NoError(t, err)
+	require.NoError(t, rep.Join(ctx), "a learner joins with the printed code")
+
+	cancel()
+	require.NoError(t, stop(), "the room is saved on stop")
+	room, fresh, err := workshop.Load(state, workshop.FromLessons(all), nil)
+	require.NoError(t, err)
+	assert.False(t, fresh)
+	assert.Len(t, room.View().Learners, 1, "the learner is in the saved room")
+}
