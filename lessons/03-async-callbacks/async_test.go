@@ -123,6 +123,12 @@ func TestBookWithin(t *testing.T) {
 					synctest.Wait()
 
 					got := only(t, rec, situation)
+					if errors.Is(got.err, context.Canceled) {
+						t.Errorf("%s: the payment was cancelled after %v, before its time "+
+							"limit. A `defer cancel()` in BookWithin runs as soon as BookWithin "+
+							"returns, which is at once; call cancel when the booking ends, from "+
+							"the callback you give BookAsync", situation, got.at)
+					}
 					assert.Equal(t, tt.want, got.result, "%s: wrong Result", situation)
 					if tt.wantErr == nil {
 						assert.NoError(t, got.err, "%s: done must get a nil error", situation)
