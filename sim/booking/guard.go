@@ -157,6 +157,7 @@ func (g Guard) Client(timeout time.Duration) *http.Client {
 			Proxy:                 nil,
 			DialContext:           dialer.DialContext,
 			MaxIdleConnsPerHost:   64,
+			MaxConnsPerHost:       64, // bounds sockets when thousands of callbacks are due
 			IdleConnTimeout:       90 * time.Second,
 			ResponseHeaderTimeout: timeout,
 		},

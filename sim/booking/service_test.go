@@ -170,6 +170,20 @@ func TestServiceRetriesWithSameIDAndGivesUpVisibly(t *testing.T) {
 	})
 }
 
+func TestServiceRetryAfter500IsProcessedOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cb := &callbacks{fail: 1}
+		svc := newService(t, cb)
+		require.Equal(t, http.StatusAccepted, post(t, svc, siteToken, validRequest()).Code)
+		svc.Wait()
+		bs := svc.Bookings()
+		require.Len(t, bs, 1)
+		require.Len(t, bs[0].Delivery.Attempts, 2, "a 500 should be followed by one retry")
+		assert.Equal(t, http.StatusInternalServerError, bs[0].Delivery.Attempts[0].Status)
+		assert.Len(t, cb.events, 1, "the retried message should be processed once")
+	})
+}
+
 func TestServiceDuplicateDelivery(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var mu sync.Mutex
