@@ -110,3 +110,22 @@ func FuzzReport(f *testing.F) {
 		}
 	})
 }
+
+func FuzzCleanName(f *testing.F) {
+	for _, tt := range hostileNames {
+		f.Add(tt.input)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got, err := CleanName(name)
+		if err != nil {
+			return
+		}
+		again, err := CleanName(got)
+		if err != nil || again != got {
+			t.Fatalf("CleanName(%q) = %q, but cleaning that gives %q, %v", name, got, again, err)
+		}
+		if got == "" || len([]rune(got)) > MaxNameLen || strings.ContainsAny(got, "\n\r\t\x1b") {
+			t.Fatalf("CleanName(%q) accepted %q", name, got)
+		}
+	})
+}

@@ -213,6 +213,7 @@ func (r *Reporter) Send(ctx context.Context, s Status) error {
 // Call Join first. Run returns ctx's error.
 func (r *Reporter) Run(ctx context.Context) error {
 	backoff := time.Duration(0)
+	refused := "" // the last refusal the learner was told about
 	for {
 		// Wait for a new status, the heartbeat, or the end of a backoff pause.
 		wait := r.beat
@@ -238,11 +239,15 @@ func (r *Reporter) Run(ctx context.Context) error {
 		var se *ServerError
 		switch {
 		case err == nil:
-			backoff = 0
+			backoff, refused = 0, ""
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.As(err, &se) && se.permanent():
-			fmt.Fprintf(r.log, "workshop: %s\n", se.Msg)
+			// The same refusal is not repeated at every heartbeat.
+			if se.Msg != refused {
+				fmt.Fprintf(r.log, "workshop: %s\n", se.Msg)
+				refused = se.Msg
+			}
 			backoff = 0
 		default:
 			backoff = nextBackoff(backoff)

@@ -221,3 +221,28 @@ func TestReporterSurvivesARestart(t *testing.T) {
 		assert.ErrorIs(t, <-done, context.Canceled, "Run stops with its context")
 	})
 }
+
+// TestReporterToldOnceWhenRefused restarts the instructor's server with a new room, whose
+// code the learner does not have: the learner is told once, not at every heartbeat.
+func TestReporterToldOnceWhenRefused(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h, room := newTestHandler(t, Config{})
+		tr := &memTransport{h: h}
+		var log syncBuffer
+		rep := newTestReporter(t, tr, room.Code(), "Ada", "", &log)
+		require.NoError(t, rep.Join(t.Context()))
+
+		h2, _ := newTestHandler(t, Config{}) // a new room: new code, no learners
+		tr.set(h2)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- rep.Run(ctx) }()
+		rep.Report(Status{})
+		time.Sleep(2 * time.Minute) // four heartbeats
+		synctest.Wait()
+		cancel()
+		<-done
+		assert.Equal(t, 1, bytes.Count([]byte(log.String()), []byte("join code is not this")),
+			"the refusal is told once: %s", log.String())
+	})
+}
