@@ -1,6 +1,7 @@
 package lessonproof
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -111,4 +112,26 @@ func Generic[K comparable, V any](m map[K]V) { clear(m) }
 	_, withExtra, err := API(solution)
 	require.NoError(t, err)
 	assert.NotEmpty(t, cmp.Diff(withExtra, got), "an extra exported function must show")
+}
+
+func FuzzBlocks(f *testing.F) {
+	f.Add("# T\n```go\nfunc a() {}\n```\n")
+	f.Add("<!-- from: x.go -->\n   ~~~~ go\n  x\n~~~\n~~~~~\n")
+	f.Add("```\n````\n```go`\n")
+	f.Fuzz(func(t *testing.T, page string) {
+		lines := strings.Count(page, "\n") + 1
+		last := 0
+		for _, b := range Blocks([]byte(page)) {
+			if b.Line <= last || b.Line > lines {
+				t.Fatalf("block at line %d after one at line %d, in a page of %d lines",
+					b.Line, last, lines)
+			}
+			last = b.Line
+			if b.Code != "" && !strings.HasSuffix(b.Code, "\n") {
+				t.Fatalf("block at line %d: code %q does not end in a newline", b.Line, b.Code)
+			}
+		}
+		Headings([]byte(page))
+		Links([]byte(page))
+	})
 }

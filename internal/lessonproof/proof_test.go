@@ -196,7 +196,7 @@ func TestStubs(t *testing.T) {
 func topLevelTests(t *testing.T, lessonPath string) []string {
 	t.Helper()
 	_, tests := goFiles(t, lessonPath)
-	re := regexp.MustCompile(`(?m)^func (Test[A-Z_0-9]\w*)\(t \*testing\.T\)`)
+	re := regexp.MustCompile(`(?m)^func (Test[A-Z_0-9]\w*)\(\w+ \*testing\.T\)`)
 	var names []string
 	for _, name := range tests {
 		b, err := os.ReadFile(filepath.Join(lessonPath, name))
