@@ -94,7 +94,8 @@ func (b *Browser) SignIn(ctx context.Context, provider, persona string, allow bo
 
 // ContinueSignIn goes on from a provider's sign-in or consent page: it
 // picks the persona, answers the consent and returns where that leads.
-func (b *Browser) ContinueSignIn(ctx context.Context, p *Page, persona string, allow bool) (*Page, error) {
+func (b *Browser) ContinueSignIn(ctx context.Context, p *Page, persona string,
+	allow bool) (*Page, error) {
 	for range 3 {
 		f, ok := findForm(p)
 		if !ok {

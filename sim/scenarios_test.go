@@ -88,7 +88,8 @@ func TestLoginCSRFIsRefused(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusBadRequest, p.Status)
 		assert.Contains(t, p.Body, "Sign-in refused: state mismatch")
-		assert.NotContains(t, p.Body, "Signed in as Bob", "the victim must not be signed in as the attacker")
+		assert.NotContains(t, p.Body, "Signed in as Bob",
+			"the victim must not be signed in as the attacker")
 		assert.Equal(t, tokensBefore, countHops(w, "Travel->>Google: POST /google/token"),
 			"the site should not even exchange the attacker's code")
 	})

@@ -46,7 +46,8 @@ func TestGuardCheckURL(t *testing.T) {
 
 func TestGuardControlChecksDialledAddress(t *testing.T) {
 	g := booking.Guard{Allow: []netip.AddrPort{netip.MustParseAddrPort("[::1]:0")}}
-	assert.NoError(t, g.Control("tcp6", "[::1]:443", nil), "port 0 on the allow-list allows every port")
+	assert.NoError(t, g.Control("tcp6", "[::1]:443", nil),
+		"port 0 on the allow-list allows every port")
 	assert.ErrorIs(t, g.Control("tcp4", "169.254.169.254:80", nil), booking.ErrBlockedAddress,
 		"a name that resolves to the metadata address should be refused when dialled")
 	assert.ErrorIs(t, g.Control("tcp4", "192.168.1.1:80", nil), booking.ErrBlockedAddress)

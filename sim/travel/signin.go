@@ -186,7 +186,8 @@ func (s *Site) handleAuthCallback(w http.ResponseWriter, r *http.Request) {
 
 // identify exchanges the code and finds out who signed in: from a verified
 // ID token (OpenID Connect) or from the profile endpoint (OAuth 2.0).
-func (s *Site) identify(ctx context.Context, p *signInProvider, l *login, code string) (User, error) {
+func (s *Site) identify(ctx context.Context, p *signInProvider, l *login,
+	code string) (User, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.cfg.HTTPClient)
 	tok, err := p.oauth.Exchange(ctx, code, oauth2.VerifierOption(l.verifier))
 	if err != nil {
