@@ -220,6 +220,8 @@ func startLiveProgress(ctx context.Context, log *slog.Logger) *learn.Tracker {
 		if err := w.Run(ctx, nil); err != nil {
 			log.Warn("watching the lessons failed; the progress page will not update", "err", err)
 		}
+		<-ctx.Done()
+		tracker.Close() // ends the pages' event streams, so the server can shut down
 	}()
 	log.Info("watching your lessons for the progress page", "folder", ws.root)
 	return tracker

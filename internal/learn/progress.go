@@ -186,6 +186,7 @@ type Tracker struct {
 	cur    Progress
 	subs   map[int]chan Progress
 	nextID int
+	closed bool
 }
 
 // NewTracker returns a tracker whose lessons are all [StateNotRun].
@@ -213,6 +214,10 @@ func (t *Tracker) Subscribe() (<-chan Progress, func()) {
 	defer t.mu.Unlock()
 	ch := make(chan Progress, 1)
 	ch <- t.cur.clone()
+	if t.closed {
+		close(ch)
+		return ch, func() {}
+	}
 	id := t.nextID
 	t.nextID++
 	t.subs[id] = ch
@@ -221,8 +226,10 @@ func (t *Tracker) Subscribe() (<-chan Progress, func()) {
 		once.Do(func() {
 			t.mu.Lock()
 			defer t.mu.Unlock()
-			delete(t.subs, id)
-			close(ch)
+			if _, ok := t.subs[id]; ok {
+				delete(t.subs, id)
+				close(ch)
+			}
 		})
 	}
 }
@@ -241,6 +248,19 @@ func (t *Tracker) Update(f func(p *Progress)) {
 		default:
 		}
 		ch <- t.cur.clone()
+	}
+}
+
+// Close ends every subscription: each subscriber's channel is closed after the value it
+// has not read yet, and later subscriptions get the current progress and a closed channel.
+// A server closes its tracker on shutdown so its event streams end.
+func (t *Tracker) Close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.closed = true
+	for id, ch := range t.subs {
+		close(ch)
+		delete(t.subs, id)
 	}
 }
 

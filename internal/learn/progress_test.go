@@ -53,3 +53,21 @@ func TestProgressNextAndDone(t *testing.T) {
 	assert.Equal(t, "02-fail", next.Dir, "the next lesson is the first not done")
 	assert.Equal(t, "TestGreet", next.FirstFailure(), "the first failing test by name")
 }
+
+func TestTrackerCloseEndsSubscriptions(t *testing.T) {
+	tr := NewTracker(fakeLessons)
+	ch, unsubscribe := tr.Subscribe()
+	defer unsubscribe()
+	tr.Close()
+	_, ok := <-ch
+	assert.True(t, ok, "the value not read yet is still delivered")
+	_, ok = <-ch
+	assert.False(t, ok, "then the channel is closed")
+
+	late, _ := tr.Subscribe()
+	_, ok = <-late
+	assert.True(t, ok, "a late subscriber gets the current progress")
+	_, ok = <-late
+	assert.False(t, ok, "and a closed channel")
+	tr.SetLesson(LessonState{Dir: "01-pass", State: StateDone}) // must not panic
+}
