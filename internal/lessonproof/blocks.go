@@ -173,7 +173,8 @@ func prose(src []byte) []string {
 		out    []string
 		marker string
 	)
-	for _, line := range strings.Split(string(bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))), "\n") {
+	text := string(bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n")))
+	for _, line := range strings.Split(text, "\n") {
 		if marker != "" {
 			if closesFence(line, marker) {
 				marker = ""
