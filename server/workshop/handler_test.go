@@ -2,6 +2,7 @@ package workshop
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -257,4 +258,17 @@ func TestUnknownWorkshopPathIsJSON404(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, w.Code, "templates are not served as assets")
 	w = do(t, h, request{method: "GET", path: "/workshop/static/workshop.js"})
 	assert.Equal(t, http.StatusOK, w.Code, "the page's script is served")
+}
+
+func TestJoinURLs(t *testing.T) {
+	got := JoinURLs(&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 8080})
+	assert.Equal(t, []string{"http://192.0.2.7:8080"}, got, "a specific address is itself")
+
+	got = JoinURLs(&net.TCPAddr{IP: net.IPv4zero, Port: 8080})
+	require.NotEmpty(t, got)
+	assert.Equal(t, "http://127.0.0.1:8080", got[len(got)-1],
+		"on every interface, loopback comes last, for a learner on this machine")
+	for _, u := range got {
+		assert.True(t, strings.HasSuffix(u, ":8080"), "%s carries the port", u)
+	}
 }

@@ -118,7 +118,7 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 
 // JoinURLs returns the addresses learners can use to join a server listening on addr: addr
 // itself, or, when it listens on every interface, one address per non-loopback interface
-// address of this machine (loopback last, for a learner on the same machine).
+// IPv4 address of this machine (loopback last, for a learner on the same machine).
 func JoinURLs(addr net.Addr) []string {
 	tcp, ok := addr.(*net.TCPAddr)
 	if !ok {
@@ -128,18 +128,25 @@ func JoinURLs(addr net.Addr) []string {
 	if !tcp.IP.IsUnspecified() {
 		return []string{"http://" + net.JoinHostPort(tcp.IP.String(), port)}
 	}
-	var urls []string
+	var v4, v6 []string
 	if ifaddrs, err := net.InterfaceAddrs(); err == nil {
 		for _, a := range ifaddrs {
 			ipn, ok := a.(*net.IPNet)
 			if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
 				continue
 			}
-			if tcp.IP.To4() != nil && ipn.IP.To4() == nil && len(tcp.IP) == net.IPv4len {
-				continue
+			u := "http://" + net.JoinHostPort(ipn.IP.String(), port)
+			if ipn.IP.To4() != nil {
+				v4 = append(v4, u)
+			} else {
+				v6 = append(v6, u)
 			}
-			urls = append(urls, "http://"+net.JoinHostPort(ipn.IP.String(), port))
 		}
+	}
+	// IPv6 addresses are long to type; they are shown only when there is no IPv4 one.
+	urls := v4
+	if len(urls) == 0 {
+		urls = v6
 	}
 	return append(urls, "http://"+net.JoinHostPort("127.0.0.1", port))
 }
