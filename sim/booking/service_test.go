@@ -184,6 +184,28 @@ func TestServiceRetryAfter500IsProcessedOnce(t *testing.T) {
 	})
 }
 
+func TestServiceGoneDisablesEndpoint(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gone := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusGone)
+		})
+		svc := newService(t, gone)
+		require.Equal(t, http.StatusAccepted, post(t, svc, siteToken, validRequest()).Code)
+		svc.Wait()
+		assert.Equal(t, booking.StateDisabled, svc.Bookings()[0].Delivery.State,
+			"410 Gone should disable the endpoint")
+		assert.Len(t, svc.Bookings()[0].Delivery.Attempts, 1, "and stop retrying at once")
+
+		w := post(t, svc, siteToken, validRequest())
+		assert.Equal(t, http.StatusBadRequest, w.Code, "a disabled endpoint is refused")
+		assert.Contains(t, w.Body.String(), "410 Gone")
+
+		svc.EnableEndpoint(validRequest().CallbackURL)
+		assert.Equal(t, http.StatusAccepted, post(t, svc, siteToken, validRequest()).Code,
+			"EnableEndpoint should let it register again")
+	})
+}
+
 func TestServiceDuplicateDelivery(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var mu sync.Mutex

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -36,7 +37,7 @@ type MiddlewareOptions struct {
 // named by self, and puts the request's journey in its context so that
 // back-channel calls made while serving it land in the same journey.
 // Requests that carry [JourneyHeader] were recorded by their sender and
-// are not recorded again. Event streams and static files are not recorded.
+// are not recorded again. Event streams, static files and pictures are not recorded.
 func (r *Recorder) Middleware(self Namer, opts MiddlewareOptions) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -135,7 +136,14 @@ func recorded(req *http.Request) bool {
 		return false
 	}
 	p := req.URL.Path
-	return !strings.Contains(p, "/static/") && p != "/favicon.ico"
+	if strings.Contains(p, "/static/") {
+		return false
+	}
+	switch path.Ext(p) {
+	case ".svg", ".png", ".ico", ".css", ".js":
+		return false // pictures and assets would drown the exchanges that matter
+	}
+	return true
 }
 
 func redirectNote(h http.Header) string {
