@@ -14,6 +14,9 @@ import (
 	"callbacklab/sim/trace"
 )
 
+// maxBookings is how many bookings the site remembers; the oldest go first.
+const maxBookings = 10_000
+
 // Booking is a booking as the travel site knows it.
 type Booking struct {
 	ID      string          `json:"id"`
@@ -135,6 +138,11 @@ func (s *Site) handleBook(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			s.bookings[id] = &Booking{ID: id, User: u.key(), Request: req,
 				Status: booking.StatusPending, Created: s.cfg.Now()}
+			s.bookingOrder = append(s.bookingOrder, id)
+			if len(s.bookingOrder) > maxBookings {
+				delete(s.bookings, s.bookingOrder[0])
+				s.bookingOrder = s.bookingOrder[1:]
+			}
 			s.mu.Unlock()
 			if s.cfg.OnBooked != nil {
 				s.cfg.OnBooked(trace.WithJourney(s.ctx, trace.JourneyFrom(r.Context())), id)

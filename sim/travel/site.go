@@ -110,16 +110,17 @@ type Site struct {
 	cancel context.CancelFunc
 	work   sync.WaitGroup
 
-	mu        sync.Mutex
-	sessions  map[string]*session
-	logins    map[string]*login // by state
-	drafts    map[string]booking.Request
-	bookings  map[string]*Booking // by book_ticket's id
-	seen      map[string]bool     // processed webhook ids
-	seenOrder []string
-	down      int // answer 503 to this many callbacks
-	stats     Stats
-	lastLogin string // the last /auth/callback URL that signed someone in
+	mu           sync.Mutex
+	sessions     map[string]*session
+	logins       map[string]*login // by state
+	drafts       map[string]booking.Request
+	bookings     map[string]*Booking // by book_ticket's id
+	bookingOrder []string            // ids, oldest first
+	seen         map[string]bool     // processed webhook ids
+	seenOrder    []string
+	down         int // answer 503 to this many callbacks
+	stats        Stats
+	lastLogin    string // the last /auth/callback URL that signed someone in
 }
 
 // New checks cfg and returns a Site. Call [Site.Close] to stop its
