@@ -210,7 +210,9 @@ func parseREADME(src []byte) (title, summary string, hints []string) {
 			continue
 		}
 
-		if hint != nil {
+		// An HTML comment (such as "<!-- from: file.go -->") is for tools, not for readers.
+		isComment := strings.HasPrefix(trimmed, "<!--") && strings.HasSuffix(trimmed, "-->")
+		if hint != nil && !isComment {
 			hint.WriteString(line + "\n")
 		}
 		if title != "" && !paraDone {
