@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"crypto/rsa"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -8,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"callbacklab/sim"
 	"callbacklab/sim/booking"
-	"callbacklab/sim/trace"
 )
 
 func TestJourneySuccess(t *testing.T) {
@@ -85,6 +86,34 @@ func TestJourneyFacebook(t *testing.T) {
 			"Facebook (mock) sign-in should use the profile endpoint")
 		j, _ := w.Traces().Latest()
 		assert.Contains(t, string(j.Mermaid()), "Travel->>Facebook: GET /facebook/me")
-		_ = trace.Browser
 	})
+}
+
+func TestConfigDefaults(t *testing.T) {
+	tests := []struct {
+		name, web string
+		want      []string
+	}{
+		{"default", "", []string{"127.0.0.1:8080"}},
+		{"localhost", "http://localhost:9000", []string{"127.0.0.1:9000", "[::1]:9000"}},
+		{"ipv6", "http://[::1]:8080", []string{"[::1]:8080"}},
+		{"name", "http://travel.test", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				w, err := sim.New(sim.Config{WebOrigin: tt.web, InMemory: true,
+					Keys: []*rsa.PrivateKey{testKey()}})
+				require.NoError(t, err)
+				defer w.Close()
+				var got []string
+				for _, a := range w.Config().Allow {
+					got = append(got, a.String())
+				}
+				assert.Equal(t, tt.want, got, "the sandbox allow-list for %q", tt.web)
+			})
+		})
+	}
+	_, err := sim.New(sim.Config{BookingOrigin: "ftp://x"})
+	assert.Error(t, err, "origins must be http(s)")
 }

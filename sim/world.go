@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,7 +59,7 @@ type Config struct {
 
 	// Allow lists the addresses book_ticket may call back although they are
 	// internal; nil means the WebOrigin's address when it is an IP address
-	// (127.0.0.1:8080 by default).
+	// (127.0.0.1:8080 by default) or localhost (then both loopbacks).
 	Allow []netip.AddrPort
 
 	// BookingDelay is how long each booking step takes; 0 means two seconds.
@@ -146,9 +147,7 @@ func (c *Config) fill() error {
 		c.Rand = rand.Reader
 	}
 	if c.Allow == nil {
-		if ap, err := netip.ParseAddrPort(host(c.WebOrigin)); err == nil {
-			c.Allow = []netip.AddrPort{ap}
-		}
+		c.Allow = loopbackOf(c.WebOrigin)
 	}
 	if c.BookingDelay == 0 {
 		c.BookingDelay = 2 * time.Second
@@ -268,6 +267,32 @@ func (w *World) Close() error {
 func (w *World) NewClient() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Transport: w.base, Jar: jar}
+}
+
+// loopbackOf returns the sandbox addresses of an origin whose host is an IP
+// address or "localhost".
+func loopbackOf(origin string) []netip.AddrPort {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return nil
+	}
+	port, err := strconv.ParseUint(u.Port(), 10, 16)
+	if err != nil {
+		port = 80
+		if u.Scheme == "https" {
+			port = 443
+		}
+	}
+	if strings.EqualFold(u.Hostname(), "localhost") {
+		return []netip.AddrPort{
+			netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port)),
+			netip.AddrPortFrom(netip.IPv6Loopback(), uint16(port)),
+		}
+	}
+	if ip, err := netip.ParseAddr(u.Hostname()); err == nil {
+		return []netip.AddrPort{netip.AddrPortFrom(ip, uint16(port))}
+	}
+	return nil
 }
 
 // host returns the host:port of an origin.
