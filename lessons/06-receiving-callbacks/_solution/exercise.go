@@ -58,7 +58,10 @@ type Receiver struct {
 	now     func() time.Time
 	deliver func(Event)
 
-	mu   sync.Mutex
+	mu sync.Mutex
+	// TODO: seen keeps every webhook id for the life of the process, so memory grows with
+	// each callback; a real site stores ids with the outcome in its database and forgets
+	// them once the sender's retries are over.
 	seen map[string]bool // webhook ids already accepted
 
 	work sync.WaitGroup // deliveries still running

@@ -64,9 +64,11 @@ type SignIn struct {
 	client   *http.Client
 	now      func() time.Time
 
-	mu       sync.Mutex
-	logins   map[string]pendingLogin // by the login cookie's value
-	sessions map[string]User         // by the session cookie's value
+	mu     sync.Mutex
+	logins map[string]pendingLogin // by the login cookie's value
+	// TODO: sessions never expire and there is no sign-out, so a stolen session cookie works
+	// until the process restarts; a real site gives sessions a lifetime and a logout route.
+	sessions map[string]User // by the session cookie's value
 }
 
 // pendingLogin is what the site remembers between GET /login and the callback.

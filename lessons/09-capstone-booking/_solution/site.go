@@ -65,7 +65,9 @@ type Site struct {
 
 	mu       sync.Mutex
 	bookings map[string]*booked // by booking id
-	seen     map[string]bool    // webhook ids already accepted
+	// TODO: bookings and seen live in memory and grow with every booking; a real site keeps
+	// them in its database and so also survives a restart.
+	seen map[string]bool // webhook ids already accepted
 
 	work sync.WaitGroup // OnOutcome calls still running
 }
