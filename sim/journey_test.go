@@ -117,3 +117,20 @@ func TestConfigDefaults(t *testing.T) {
 	_, err := sim.New(sim.Config{BookingOrigin: "ftp://x"})
 	assert.Error(t, err, "origins must be http(s)")
 }
+
+func TestProvidersMayBeFramedByTheWebApp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		p, err := w.Browser().Get(t.Context(), web+"/travel/signin/google")
+		require.NoError(t, err)
+		require.Contains(t, p.Body, `name="persona"`, "the provider's sign-in page")
+
+		res, err := w.NewClient().Get(p.URL.String())
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Empty(t, res.Header.Get("X-Frame-Options"),
+			"the /sim page frames the providers' pages")
+		assert.Contains(t, res.Header.Get("Content-Security-Policy"),
+			"frame-ancestors "+web, "only the web app's own origin may frame them")
+	})
+}

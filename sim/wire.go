@@ -29,7 +29,8 @@ func (w *World) buildIDP(clientSecret string) error {
 		return err
 	}
 	w.idp = s
-	w.idpH = w.rec.Middleware(idpParticipant, trace.MiddlewareOptions{})(w.forgeIDTokens(s))
+	w.idpH = w.rec.Middleware(idpParticipant, trace.MiddlewareOptions{})(
+		allowFraming(w.cfg.WebOrigin, w.forgeIDTokens(s)))
 	return nil
 }
 
