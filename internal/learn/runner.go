@@ -159,7 +159,7 @@ func (r *Runner) lessonState(dir string, pr PackageResult, d time.Duration) Less
 	s := LessonState{
 		Dir:         dir,
 		Tests:       pr.Tests,
-		BuildErrors: r.relative(pr.BuildErrors),
+		BuildErrors: r.relative(buildErrorLines(pr.BuildErrors)),
 		Output:      r.relative(pr.Output),
 		Duration:    d,
 		Finished:    r.now(),

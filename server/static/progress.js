@@ -89,13 +89,17 @@
     if (!l) return;
     box.hidden = false;
     box.className = "live-status state-" + l.state;
-    var text = "Your code: " + l.stateText;
-    if (l.tests) text += " (" + l.passed + " of " + l.tests + " tests pass)";
-    if (l.failures && l.failures.length) text += ". First failure: " + l.failures[0].name;
-    var a = el("a", "", "details");
+    var parts = [el("strong", "", "Your code: " + l.stateText)];
+    var text = "";
+    if (l.tests) text += " · " + l.passed + " of " + l.tests + " tests pass";
+    if (l.failures && l.failures.length) text += " · first failure: ";
+    parts.push(document.createTextNode(text));
+    if (l.failures && l.failures.length) parts.push(el("code", "", l.failures[0].name));
+    parts.push(document.createTextNode(" · "));
+    var a = el("a", "", "see your progress");
     a.href = "/progress#lesson-" + l.dir;
-    box.replaceChildren(el("span", "badge", ""), document.createTextNode(text + ". "), a);
-    box.firstChild.textContent = l.state === "done" ? "✓" : "";
+    parts.push(a);
+    box.replaceChildren.apply(box, parts);
   }
 
   var es = new EventSource((page && page.getAttribute("data-events")) || "/progress/events");
