@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -165,4 +168,34 @@ func sendProgressOnce(ctx context.Context, rep *workshop.Reporter, p learn.Progr
 	if err := rep.Send(ctx, workshop.StatusFromProgress(p)); err != nil {
 		fmt.Fprintf(stderr, "workshop: your status could not be shared this time: %v\n", err)
 	}
+}
+
+// workshopFooter is what watch shows under its report while sharing with a workshop: with
+// whom, what, and what the instructor has unlocked for everyone.
+func workshopFooter(rep *workshop.Reporter) string {
+	s := fmt.Sprintf("Sharing with the workshop as %q: lesson states and failing test names "+
+		"only.", rep.Name())
+	u := rep.Unlocked()
+	var open []string
+	keys := slices.Collect(maps.Keys(u))
+	slices.SortFunc(keys, func(a, b string) int {
+		x, _ := strconv.Atoi(a)
+		y, _ := strconv.Atoi(b)
+		return x - y
+	})
+	for _, k := range keys {
+		switch x := u[k]; {
+		case x.Solution:
+			open = append(open, fmt.Sprintf("lesson %s: solution (callbacklab solution %s)", k, k))
+		case x.Hints == 1:
+			open = append(open, fmt.Sprintf("lesson %s: hint 1 (callbacklab hint %s)", k, k))
+		case x.Hints > 1:
+			open = append(open, fmt.Sprintf("lesson %s: hints 1 to %d (callbacklab hint %s)",
+				k, x.Hints, k))
+		}
+	}
+	if len(open) > 0 {
+		s += "\nThe instructor unlocked for everyone: " + strings.Join(open, "; ") + "."
+	}
+	return s
 }

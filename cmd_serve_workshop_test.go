@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -88,7 +90,9 @@ func TestStartWorkshop(t *testing.T) {
 	link := regexp.MustCompile(`http://\S+/workshop\?token=\S+`).FindString(printed)
 	require.NotEmpty(t, link, "the instructor's link is printed")
 
-	res, err := http.Get(link)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	res, err := (&http.Client{Jar: jar}).Get(link)
 	require.NoError(t, err)
 	res.Body.Close()
 	assert.Equal(t, http.StatusOK, res.StatusCode, "the instructor's link opens the page")
@@ -104,4 +108,30 @@ func TestStartWorkshop(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, fresh)
 	assert.Len(t, room.View().Learners, 1, "the learner is in the saved room")
+}
+
+func TestWorkshopFooter(t *testing.T) {
+	room := workshop.NewRoom([]workshop.Lesson{{Number: 2, Hints: 3}, {Number: 10, Hints: 3}}, nil)
+	h := workshop.NewHandler(workshop.Config{Room: room})
+	defer h.Close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	rep, err := workshop.NewReporter(srv.URL, room.Code(), "Ada", srv.Client(),
+		workshop.WithCredentialsFile(""))
+	require.NoError(t, err)
+	require.NoError(t, rep.Join(t.Context()))
+	assert.Equal(t, `Sharing with the workshop as "Ada": lesson states and failing test names `+
+		`only.`, workshopFooter(rep), "the footer says what is shared")
+
+	for _, u := range []struct {
+		n    int
+		what string
+	}{{10, "solution"}, {2, "hint"}, {2, "hint"}} {
+		_, err := room.Unlock(u.n, u.what)
+		require.NoError(t, err)
+	}
+	require.NoError(t, rep.Send(t.Context(), workshop.Status{}))
+	assert.Contains(t, workshopFooter(rep), "The instructor unlocked for everyone: "+
+		"lesson 2: hints 1 to 2 (callbacklab hint 2); "+
+		"lesson 10: solution (callbacklab solution 10).", "unlocks are listed in lesson order")
 }

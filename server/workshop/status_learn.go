@@ -1,6 +1,9 @@
 package workshop
 
 import (
+	"fmt"
+	"strings"
+
 	"callbacklab/internal/learn"
 	"callbacklab/lessons"
 )
@@ -46,7 +49,12 @@ func StatusFromProgress(p learn.Progress) Status {
 func FromLessons(all []lessons.Lesson) []Lesson {
 	out := make([]Lesson, 0, len(all))
 	for _, l := range all {
-		out = append(out, Lesson{Number: l.Number, Title: l.Title, Hints: len(l.Hints)})
+		// A README title may start "Lesson 3: "; the grid numbers its columns already.
+		title := l.Title
+		if rest, ok := strings.CutPrefix(title, fmt.Sprintf("Lesson %d: ", l.Number)); ok {
+			title = rest
+		}
+		out = append(out, Lesson{Number: l.Number, Title: title, Hints: len(l.Hints)})
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"callbacklab/internal/learn"
+	"callbacklab/lessons"
 )
 
 func TestStatusFromProgressSharesOnlyStateAndTestName(t *testing.T) {
@@ -31,5 +32,21 @@ func TestStatusFromProgressSharesOnlyStateAndTestName(t *testing.T) {
 	}}
 	if diff := cmp.Diff(want, StatusFromProgress(p)); diff != "" {
 		t.Errorf("the shared status (-want +got):\n%s", diff)
+	}
+}
+
+func TestFromLessons(t *testing.T) {
+	got := FromLessons([]lessons.Lesson{
+		{Number: 1, Title: "Lesson 1: First callbacks", Hints: []string{"a", "b"}},
+		{Number: 2, Title: "Observers"},
+		{Number: 3, Title: "Lesson 4: a typo stays"},
+	})
+	want := []Lesson{
+		{Number: 1, Title: "First callbacks", Hints: 2},
+		{Number: 2, Title: "Observers"},
+		{Number: 3, Title: "Lesson 4: a typo stays"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("workshop lessons (-want +got):\n%s", diff)
 	}
 }
