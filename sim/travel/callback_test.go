@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,4 +110,56 @@ func FuzzBookingCallback(f *testing.F) {
 			t.Fatalf("an unsigned callback got %d; want 400 or 401", w.Code)
 		}
 	})
+}
+
+func FuzzAuthCallback(f *testing.F) {
+	f.Add("code=abc&state=xyz&iss=http%3A%2F%2F127.0.0.1%3A8081%2Fgoogle", "xyz")
+	f.Add("error=access_denied&state=", "")
+	f.Add("state=%zz", "\x00")
+	s := newFuzzSite(f)
+	f.Fuzz(func(t *testing.T, query, cookie string) {
+		r := httptest.NewRequest("GET", "/auth/callback", nil)
+		r.URL.RawQuery = query
+		r.AddCookie(&http.Cookie{Name: "travel_state", Value: sanitizeCookie(cookie)})
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusBadRequest {
+			t.Fatalf("a sign-in response with an unknown state got %d; want 400", w.Code)
+		}
+	})
+}
+
+func FuzzBookForm(f *testing.F) {
+	f.Add("name=Alice&email=a%40b.c&date=2026-12-24")
+	f.Add("%%%")
+	s := newFuzzSite(f)
+	f.Fuzz(func(t *testing.T, form string) {
+		r := httptest.NewRequest("POST", "/travel/book", strings.NewReader(form))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusSeeOther && w.Code != http.StatusBadRequest {
+			t.Fatalf("a signed-out booking got %d; want a redirect to sign in, or 400", w.Code)
+		}
+	})
+}
+
+func newFuzzSite(f *testing.F) *travel.Site {
+	s, err := travel.New(travel.Config{
+		Origin: "http://127.0.0.1:8080", BookingURL: "http://127.0.0.1:8082",
+		BookingToken: "token-0123456789abcdef", WebhookSecret: secret,
+	})
+	require.NoError(f, err)
+	f.Cleanup(func() { s.Close() })
+	return s
+}
+
+// sanitizeCookie keeps the bytes a cookie value may hold.
+func sanitizeCookie(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= 0x20 || r >= 0x7f || r == '"' || r == ';' || r == '\\' || r == ',' {
+			return -1
+		}
+		return r
+	}, v)
 }
