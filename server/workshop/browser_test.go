@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -138,6 +139,14 @@ func TestBrowserInstructorGrid(t *testing.T) {
 	poll("waiting for the grid to hide",
 		`getComputedStyle(document.querySelector(".ws-grid-section")).display === "none"`)
 	shot("3-projector")
+
+	if shots != "" {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+		require.NoError(t, err, "switching to dark mode")
+		do("switching back to the instructor view", chromedp.Click(`#ws-mode`))
+		shot("4-dark")
+	}
 
 	assert.Empty(t, b.Errors(), "the page must not log errors to the browser console")
 }
