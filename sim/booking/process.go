@@ -106,9 +106,8 @@ func (s *Service) process(c Client, id string) {
 		})
 		return
 	}
-	d := s.deliver(ctx, c, msg)
-	if d.State == StateDelivered && duplicate {
-		d = s.deliver(ctx, c, msg)
+	if d := s.deliver(ctx, c, msg); d.State == StateDelivered && duplicate {
+		s.deliver(ctx, c, msg)
 	}
 }
 
