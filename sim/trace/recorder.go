@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // The participants of the simulated world. Their values are Mermaid-safe
@@ -146,6 +147,7 @@ func (r *Recorder) NewJourneyID() string {
 // notifies subscribers. An empty journeyID records into the latest journey,
 // or into a new one when there is none.
 func (r *Recorder) Record(journeyID string, h Hop) {
+	h.Path, h.Note = clip(h.Path), clip(h.Note)
 	r.mu.Lock()
 	if journeyID == "" {
 		journeyID = r.latest
@@ -180,6 +182,21 @@ func (r *Recorder) Record(journeyID string, h Hop) {
 		}
 	}
 	r.mu.Unlock()
+}
+
+// maxText bounds the bytes of a hop's path and note that are kept.
+const maxText = 512
+
+// clip cuts s to maxText bytes, on a rune boundary.
+func clip(s string) string {
+	if len(s) <= maxText {
+		return s
+	}
+	i := maxText
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
 }
 
 // find returns the journey with the id, or nil. r.mu must be held.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -67,6 +68,14 @@ func TestRecorderBounds(t *testing.T) {
 	latest, ok := rec.Latest()
 	require.True(t, ok, "Latest should find the journey that gained the last hop")
 	assert.Equal(t, "jc", latest.ID)
+}
+
+func TestRecorderClipsLongText(t *testing.T) {
+	rec := trace.NewRecorder(trace.Config{Now: fixedNow})
+	rec.Record("ja", trace.Hop{Path: "/" + strings.Repeat("é", 1000)})
+	j, _ := rec.Journey("ja")
+	assert.LessOrEqual(t, len(j.Hops[0].Path), 512, "long paths are cut to bound memory")
+	assert.True(t, utf8.ValidString(j.Hops[0].Path), "and cut between characters")
 }
 
 func TestSubscribeGetsEvents(t *testing.T) {
