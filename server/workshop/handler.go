@@ -186,6 +186,9 @@ func (h *Handler) writeRoomError(w http.ResponseWriter, err error) {
 	case errors.Is(err, ErrUnknownLearner):
 		writeError(w, http.StatusUnauthorized, "this workshop does not know your token; "+
 			"join again with the code")
+	case errors.Is(err, ErrRemoved):
+		writeError(w, http.StatusGone, "the instructor removed you from the workshop, so "+
+			"your status is no longer shared; run the command with --join again to rejoin")
 	case errors.Is(err, ErrRoomFull):
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf(
 			"the workshop is full (%d people); ask your instructor", MaxLearners))

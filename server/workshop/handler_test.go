@@ -242,8 +242,9 @@ func TestRemoveLearner(t *testing.T) {
 	w := do(t, h, request{method: "POST", path: "/workshop/api/remove", header: auth,
 		body: `{"id":"` + id + `"}`})
 	require.Equal(t, http.StatusOK, w.Code, "%s", w.Body)
-	assert.Equal(t, http.StatusUnauthorized, report(t, h, tok, `{"lessons":[]}`).Code,
-		"a removed learner's token stops working")
+	w = report(t, h, tok, `{"lessons":[]}`)
+	assert.Equal(t, http.StatusGone, w.Code, "a removed learner's token stops working")
+	assert.Contains(t, errorOf(t, w), "the instructor removed you")
 	w = do(t, h, request{method: "POST", path: "/workshop/api/remove", header: auth,
 		body: `{"id":"` + id + `"}`})
 	assert.Equal(t, http.StatusNotFound, w.Code, "removing twice says so")

@@ -41,7 +41,7 @@ func (e *ServerError) Error() string {
 func (e *ServerError) permanent() bool {
 	switch e.Code {
 	case http.StatusBadRequest, http.StatusForbidden, http.StatusRequestEntityTooLarge,
-		http.StatusNotFound:
+		http.StatusNotFound, http.StatusGone:
 		return true
 	}
 	return false
@@ -67,7 +67,8 @@ type Reporter struct {
 	pending  bool
 	unlocked Unlocks
 	wake     chan struct{}
-	down     bool // the last send failed; the learner has been told
+	down     bool         // the last send failed; the learner has been told
+	removed  *ServerError // the instructor removed the learner: nothing more is sent
 }
 
 // ReporterOption changes how a [Reporter] works.
@@ -275,6 +276,10 @@ func nextBackoff(d time.Duration) time.Duration {
 // sendLatest sends the latest status, joining (again) when needed.
 func (r *Reporter) sendLatest(ctx context.Context) error {
 	r.mu.Lock()
+	if r.removed != nil {
+		r.mu.Unlock()
+		return r.removed
+	}
 	s, tok := r.latest, r.token
 	r.pending = false
 	r.mu.Unlock()
@@ -285,7 +290,7 @@ func (r *Reporter) sendLatest(ctx context.Context) error {
 	err := r.sendOnce(ctx, tok, s)
 	var se *ServerError
 	if tok == "" || (errors.As(err, &se) && se.Code == http.StatusUnauthorized) {
-		// The server does not know us (a new room, or we were removed): join again.
+		// The server does not know us (its room file was lost or replaced): join again.
 		if err := r.join(ctx); err != nil {
 			return r.noteFailure(err)
 		}
@@ -293,6 +298,14 @@ func (r *Reporter) sendLatest(ctx context.Context) error {
 		tok = r.token
 		r.mu.Unlock()
 		err = r.sendOnce(ctx, tok, s)
+	}
+	if errors.As(err, &se) && se.Code == http.StatusGone {
+		// Removed by the instructor: stop sharing, and forget the token, so that only running
+		// a command with --join again shares again.
+		r.mu.Lock()
+		r.removed = se
+		r.mu.Unlock()
+		r.forgetCredentials()
 	}
 	if err != nil {
 		return r.noteFailure(err)

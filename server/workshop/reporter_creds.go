@@ -63,6 +63,13 @@ func (r *Reporter) saveCredentials() {
 	_ = writeFileAtomic(r.creds, b)
 }
 
+// forgetCredentials deletes the kept token when it is this reporter's.
+func (r *Reporter) forgetCredentials() {
+	if _, ok := r.loadCredentials(); ok {
+		_ = os.Remove(r.creds)
+	}
+}
+
 func readCredentials(path string) (credentials, error) {
 	if path == "" {
 		return credentials{}, errors.New("workshop: no credentials file")

@@ -132,16 +132,37 @@ func TestReporterWrongCode(t *testing.T) {
 
 func TestReporterRejoinsWhenForgotten(t *testing.T) {
 	h, room := newTestHandler(t, Config{})
+	tr := &memTransport{h: h}
 	var log syncBuffer
-	rep := newTestReporter(t, &memTransport{h: h}, room.Code(), "Ada", "", &log)
+	rep := newTestReporter(t, tr, room.Code(), "Ada", "", &log)
 	require.NoError(t, rep.Join(t.Context()))
-	id := room.View().Learners[0].ID
-	require.True(t, room.Remove(id))
 
+	// The instructor's room file was lost: a new room, given the same code by hand.
+	h2, room2 := newTestHandler(t, Config{})
+	room2.st.Code = room.Code()
+	tr.set(h2)
 	require.NoError(t, rep.Send(t.Context(), Status{}), "the reporter joins again by itself")
-	v := room.View()
-	require.Len(t, v.Learners, 1)
-	assert.NotEqual(t, id, v.Learners[0].ID, "a new learner entry was made")
+	assert.Len(t, room2.View().Learners, 1, "the learner is in the new room")
+}
+
+func TestReporterStopsWhenRemoved(t *testing.T) {
+	h, room := newTestHandler(t, Config{})
+	creds := filepath.Join(t.TempDir(), "learner.json")
+	var log syncBuffer
+	rep := newTestReporter(t, &memTransport{h: h}, room.Code(), "Ada", creds, &log)
+	require.NoError(t, rep.Join(t.Context()))
+	require.FileExists(t, creds, "the token is kept after joining")
+	require.True(t, room.Remove(room.View().Learners[0].ID))
+
+	for range 2 {
+		err := rep.Send(t.Context(), Status{})
+		var se *ServerError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, http.StatusGone, se.Code, "a removed learner is told so")
+		assert.Contains(t, se.Msg, "the instructor removed you from the workshop")
+	}
+	assert.Empty(t, room.View().Learners, "a removed learner does not join again by itself")
+	assert.NoFileExists(t, creds, "the kept token is forgotten")
 }
 
 func TestReporterHearsUnlocks(t *testing.T) {

@@ -28,6 +28,8 @@ var (
 	ErrBadCode = errors.New("workshop: wrong join code")
 	// ErrUnknownLearner means a report carried a token the room does not know.
 	ErrUnknownLearner = errors.New("workshop: unknown learner token")
+	// ErrRemoved means the instructor removed the learner whose token a report carried.
+	ErrRemoved = errors.New("workshop: removed by the instructor")
 	// ErrRoomFull means the room already holds MaxLearners people.
 	ErrRoomFull = errors.New("workshop: the room is full")
 )
@@ -40,6 +42,9 @@ type roomState struct {
 	Created         time.Time           `json:"created"`
 	Learners        map[string]*learner `json:"learners"`
 	Unlocked        map[int]Unlock      `json:"unlocked"`
+	// Removed holds the ids of learners the instructor removed, so that their reporters
+	// stop instead of joining again by themselves.
+	Removed map[string]bool `json:"removed,omitempty"`
 }
 
 // stateVersion is the version of the state file's format.
@@ -89,6 +94,7 @@ func NewRoom(lessons []Lesson, now func() time.Time) *Room {
 		Created:         r.now(),
 		Learners:        map[string]*learner{},
 		Unlocked:        map[int]Unlock{},
+		Removed:         map[string]bool{},
 	}
 	return r
 }
@@ -171,6 +177,9 @@ func (r *Room) Authenticate(tok string) (string, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.st.Removed[id] {
+		return "", ErrRemoved
+	}
 	l, ok := r.st.Learners[id]
 	if !ok || !equalSecret(hashSecret(secret), l.TokenHash) {
 		return "", ErrUnknownLearner
@@ -280,7 +289,8 @@ func (r *Room) unlocksLocked() Unlocks {
 	return u
 }
 
-// Remove takes a learner out of the room; their token stops working.
+// Remove takes a learner out of the room. Their token stops working, and their reporter is
+// told so and stops sharing; the learner may join again by running the command again.
 func (r *Room) Remove(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -288,6 +298,7 @@ func (r *Room) Remove(id string) bool {
 		return false
 	}
 	delete(r.st.Learners, id)
+	r.st.Removed[id] = true
 	r.changedLocked()
 	return true
 }
@@ -312,6 +323,7 @@ func (r *Room) snapshot() (roomState, uint64) {
 	defer r.mu.Unlock()
 	st := r.st
 	st.Unlocked = maps.Clone(r.st.Unlocked)
+	st.Removed = maps.Clone(r.st.Removed)
 	st.Learners = make(map[string]*learner, len(r.st.Learners))
 	for id, l := range r.st.Learners {
 		c := *l

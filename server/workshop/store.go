@@ -47,6 +47,9 @@ func Load(path string, lessons []Lesson, now func() time.Time) (r *Room, fresh b
 	if st.Unlocked == nil {
 		st.Unlocked = map[int]Unlock{}
 	}
+	if st.Removed == nil {
+		st.Removed = map[string]bool{}
+	}
 	for _, l := range st.Learners {
 		if l.Lessons == nil {
 			l.Lessons = map[int]*lessonProgress{}

@@ -30,6 +30,9 @@ func TestSaveAndLoadKeepTheRoom(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Unlock(1, "hint")
 	require.NoError(t, err)
+	goneID, goneTok, _, err := r.Join(r.Code(), "Gone")
+	require.NoError(t, err)
+	require.True(t, r.Remove(goneID))
 
 	_, err = Save(path, r)
 	require.NoError(t, err)
@@ -50,6 +53,8 @@ func TestSaveAndLoadKeepTheRoom(t *testing.T) {
 	gotID, err := loaded.Authenticate(tok)
 	require.NoError(t, err, "a learner's token survives a restart, so they reconnect")
 	assert.Equal(t, id, gotID)
+	_, err = loaded.Authenticate(goneTok)
+	assert.ErrorIs(t, err, ErrRemoved, "a removed learner stays removed after a restart")
 	if diff := cmp.Diff(r.View(), loaded.View()); diff != "" {
 		t.Errorf("the room's view after a restart (-want +got):\n%s", diff)
 	}
