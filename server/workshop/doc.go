@@ -26,6 +26,11 @@
 //	GET  /workshop/events      server-sent events with the room's view, for that page
 //	GET  /workshop/api/room    the room's view as JSON (instructor)
 //	POST /workshop/api/unlock  {"lesson","what":"hint"|"solution"} (instructor)
+//	POST /workshop/api/remove  {"id"} (instructor); the learner's reports then get 410
 //
-// Every error is JSON, {"error": "..."}, with a message a person can act on.
+// Every error is JSON, {"error": "..."}, with a message a person can act on: 400 for a
+// request to change, 401 for a learner token the room does not know (the reporter joins
+// again), 403 for a wrong join code or instructor token, 410 for a removed learner, 413 for
+// a body over the size limit and 429 past the rate limits (60 reports a minute per learner,
+// 30 joins a minute per address, by default).
 package workshop
