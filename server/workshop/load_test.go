@@ -25,6 +25,7 @@ type loadScenario struct {
 	pages     int           // open instructor pages
 	every     time.Duration // time between two reports of one learner
 	rounds    int           // reports per learner
+	interval  time.Duration // the handler's EventInterval; zero means its default
 	lessonsIn int           // lessons in the workshop
 }
 
@@ -74,7 +75,8 @@ func runLoad(tb testing.TB, sc loadScenario) loadResult {
 		lessons[i] = Lesson{Number: i + 1, Title: fmt.Sprintf("Lesson %d", i+1), Hints: 3}
 	}
 	room := NewRoom(lessons, nil)
-	h := NewHandler(Config{Room: room, JoinsPerMinute: 10 * sc.learners})
+	h := NewHandler(Config{Room: room, JoinsPerMinute: 10 * sc.learners,
+		EventInterval: sc.interval})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	defer h.Close()
@@ -246,7 +248,8 @@ func TestLoadSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the load scenario is skipped in -short mode")
 	}
-	res := runLoad(t, loadScenario{learners: 20, pages: 2, rounds: 3, lessonsIn: 5})
+	res := runLoad(t, loadScenario{learners: 20, pages: 2, rounds: 3, lessonsIn: 5,
+		interval: 50 * time.Millisecond})
 	if res.failed > 0 {
 		t.Fatalf("%d of %d reports failed", res.failed, res.reports)
 	}
