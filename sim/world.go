@@ -54,7 +54,8 @@ type Config struct {
 	// InMemory routes every back-channel request through [InMemory] over
 	// the world's own handlers instead of the network; [World.Browser] and
 	// tests do the same. Under testing/synctest the whole world then runs on
-	// fake time.
+	// fake time. No dialer runs in memory, so the SSRF guard then checks
+	// callback URLs only when they are registered.
 	InMemory bool
 
 	// Allow lists the addresses book_ticket may call back although they are

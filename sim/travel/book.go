@@ -97,6 +97,10 @@ func (s *Site) handleForm(w http.ResponseWriter, r *http.Request) {
 
 // handleBook sends the booking to book_ticket, or keeps the form and signs
 // in first.
+//
+// TODO: The form carries no anti-CSRF token; only the SameSite=Lax session
+// cookie keeps another site from booking in the traveller's name, which
+// older browsers without SameSite support do not enforce.
 func (s *Site) handleBook(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
