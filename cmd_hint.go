@@ -60,7 +60,8 @@ func writeHint(w io.Writer, store learn.HintStore, l lessons.Lesson) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s: hint %d of %d\n\n", l.Title, h.Tier, h.Total)
+	fmt.Fprintf(w, "Lesson %d, %s: hint %d of %d\n\n", l.Number, learn.ShortTitle(l.Title),
+		h.Tier, h.Total)
 	for line := range strings.SplitSeq(h.Text, "\n") {
 		fmt.Fprintf(w, "  %s\n", line)
 	}

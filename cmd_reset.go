@@ -27,7 +27,8 @@ func resetFlags(stderr io.Writer) (*flag.FlagSet, *resetConfig) {
 	fs := newFlagSet("reset", stderr, "[flags] N",
 		"Restores the files of lesson N as they were shipped, after asking, and keeps a copy\n"+
 			"of your files in your cache folder. Files you added yourself are left alone.")
-	fs.StringVar(&cfg.dir, "dir", "", "your callbacklab folder (default: found from the current folder)")
+	fs.StringVar(&cfg.dir, "dir", "",
+		"your callbacklab folder (default: found from the current folder)")
 	fs.BoolVar(&cfg.yes, "yes", false, "do not ask for confirmation")
 	return fs, cfg
 }

@@ -13,7 +13,7 @@ import (
 
 // copyFakeModule copies testdata/fakemod, with only the lessons named, into a temporary
 // folder, so tests can run and edit it.
-func copyFakeModule(t *testing.T, lessons ...string) string {
+func copyFakeModule(t testing.TB, lessons ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is needed to run lessons")

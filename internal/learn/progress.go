@@ -2,8 +2,8 @@ package learn
 
 import (
 	"regexp"
-	"strings"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -98,7 +98,13 @@ func hasChild(tests []TestResult, parent string) bool {
 // ShortTitle returns the lesson's title without a leading "Lesson N:", for places that show
 // the number already.
 func (l LessonState) ShortTitle() string {
-	return lessonTitlePrefix.ReplaceAllString(l.Title, "")
+	return ShortTitle(l.Title)
+}
+
+// ShortTitle returns title without a leading "Lesson N:" ("Lesson 2: The callback contract"
+// becomes "The callback contract").
+func ShortTitle(title string) string {
+	return lessonTitlePrefix.ReplaceAllString(title, "")
 }
 
 // lessonTitlePrefix matches a "Lesson 3: " at the start of a title.

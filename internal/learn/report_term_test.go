@@ -118,3 +118,21 @@ func TestColorEnabled(t *testing.T) {
 			"TERM=dumb turns colours off")
 	}
 }
+
+func BenchmarkWriteReport(b *testing.B) {
+	tr := NewTracker(fakeLessons)
+	for _, l := range fakeLessons {
+		tr.SetLesson(LessonState{Dir: l.Dir, State: StateFailing, Tests: []TestResult{
+			{Name: "TestA", Status: TestFailed, Output: []string{"a_test.go:1: want 1, got 2"}},
+			{Name: "TestB", Status: TestPassed},
+		}})
+	}
+	p := tr.Progress()
+	var sb strings.Builder
+	for b.Loop() {
+		sb.Reset()
+		if err := WriteReport(&sb, p, TermOptions{Color: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
