@@ -21,6 +21,10 @@ const DefaultTimeout = 10 * time.Second
 // a run, on top of the test timeout.
 const buildAllowance = 2 * time.Minute
 
+// ErrNoGo is returned by [Runner.Run] when the go command is not installed.
+var ErrNoGo = errors.New("the go command was not found: install Go (go.dev/dl) " +
+	"and make sure `go version` works in this terminal")
+
 // Runner runs the lessons' tests with `go test -json` and records the results in a
 // [Tracker].
 type Runner struct {
@@ -77,8 +81,11 @@ func (r *Runner) Run(ctx context.Context, dirs []string) error {
 		return fmt.Errorf("learn: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		r.Tracker.Update(func(p *Progress) { p.Err = "could not start go test: " + err.Error() })
-		return fmt.Errorf("learn: starting go test: %w", err)
+		if errors.Is(err, exec.ErrNotFound) {
+			err = ErrNoGo
+		}
+		r.Tracker.Update(func(p *Progress) { p.Err = "could not run go test: " + err.Error() })
+		return fmt.Errorf("learn: running go test: %w", err)
 	}
 
 	// Read events as they come and publish each lesson as soon as its package finishes.

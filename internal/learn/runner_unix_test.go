@@ -116,3 +116,46 @@ func TestFindRoot(t *testing.T) {
 	_, err = FindRoot(t.TempDir())
 	assert.ErrorIs(t, err, ErrNoWorkspace, "outside a callbacklab folder the error says so")
 }
+
+func TestRunnerWithoutGo(t *testing.T) {
+	tr := NewTracker(fakeLessons)
+	r := &Runner{Root: t.TempDir(), Tracker: tr, GoCommand: "no-such-go-command"}
+	err := r.Run(t.Context(), []string{"01-pass"})
+	assert.ErrorIs(t, err, ErrNoGo, "a missing go command is named as such")
+	assert.Contains(t, tr.Progress().Err, "install Go", "and the progress tells what to do")
+}
+
+func TestWatchCancelsARunForANewerSave(t *testing.T) {
+	root := copyFakeModule(t, "01-pass", "06-block")
+	marker := filepath.Join(t.TempDir(), "pid")
+	t.Setenv("LEARN_MARKER", marker)
+	lessons, err := FindLessons(root)
+	require.NoError(t, err)
+	tr := NewTracker(lessons)
+	results := make(chan []string, 4)
+	w := &Watch{
+		Runner:   &Runner{Root: root, Tracker: tr, Timeout: time.Minute},
+		Files:    FileWatch{Root: root, Debounce: 20 * time.Millisecond},
+		Lessons:  lessons,
+		OnResult: func(_ Run, dirs []string) { results <- dirs },
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx, nil) }()
+	defer func() { cancel(); <-done }()
+
+	// The first run hangs in 06-block, whose test blocks for its one-minute timeout.
+	pid := waitForPID(t, marker)
+
+	// A save of 01-pass must not wait for it: the hung run is cancelled and killed.
+	require.NoError(t, os.WriteFile(filepath.Join(root, "lessons", "01-pass", "exercise.go"),
+		[]byte("package pass\n\n// Double returns twice n.\nfunc Double(n int) int { return n + n }\n"),
+		0o644))
+	select {
+	case dirs := <-results:
+		assert.Equal(t, []string{"01-pass"}, dirs, "the saved lesson's result comes first")
+	case <-time.After(30 * time.Second):
+		require.FailNow(t, "the saved lesson waited for the hung run")
+	}
+	assert.False(t, alive(pid), "the hung test binary of the cancelled run is killed")
+}
