@@ -9,16 +9,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"callbacklab/content"
 	"callbacklab/lessons"
 	"callbacklab/server"
+	"callbacklab/sim"
 )
 
 // serveConfig holds the flags of "callbacklab serve".
 type serveConfig struct {
-	addr string
+	addr        string
+	idpAddr     string
+	bookingAddr string
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -26,6 +30,10 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address the web app listens on")
+	fs.StringVar(&cfg.idpAddr, "idp-addr", "127.0.0.1:8081",
+		"address the mock identity providers listen on (a different origin, as in real life)")
+	fs.StringVar(&cfg.bookingAddr, "booking-addr", "127.0.0.1:8082",
+		"address the mock book_ticket service listens on")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: callbacklab serve [flags]\n\n"+
 			"Serves the playground: the article, the lessons, the simulation and the diagrams.\n\n")
@@ -43,6 +51,25 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
+	// Listen first, so that the simulation knows the origins the browser will use, also when
+	// a port is chosen by the system (":0").
+	web, err := listen(cfg.addr, "--addr", "127.0.0.1:8090")
+	if err != nil {
+		return err
+	}
+	defer web.Close()
+	idps, err := listen(cfg.idpAddr, "--idp-addr", "127.0.0.1:8091")
+	if err != nil {
+		return err
+	}
+	defer idps.Close()
+	book, err := listen(cfg.bookingAddr, "--booking-addr", "127.0.0.1:8092")
+	if err != nil {
+		return err
+	}
+	defer book.Close()
+
+	// Build the web app and the simulated world behind it.
 	all, err := lessons.All()
 	if err != nil {
 		return err
@@ -51,43 +78,82 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-
-	ln, err := net.Listen("tcp", cfg.addr)
+	world, err := sim.New(sim.Config{
+		WebOrigin:     originOf(web.Addr()),
+		IDPOrigin:     originOf(idps.Addr()),
+		BookingOrigin: originOf(book.Addr()),
+	})
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w "+
-			"(is another callbacklab running? try --addr 127.0.0.1:8090)", cfg.addr, err)
+		return err
 	}
-	warnIfExposed(stderr, ln.Addr())
-	fmt.Fprintf(stdout, "callbacklab is serving the playground at %s\n", urlOf(ln.Addr()))
+	defer world.Close()
+	app.MountSim(world)
+
+	for _, ln := range []net.Listener{web, idps, book} {
+		warnIfExposed(stderr, ln.Addr())
+	}
+	fmt.Fprintf(stdout, "callbacklab is serving the playground at %s\n", urlOf(web.Addr()))
+	fmt.Fprintf(stdout, "The mock identity providers are at %s, book_ticket at %s.\n",
+		urlOf(idps.Addr()), urlOf(book.Addr()))
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 
-	return serveUntilDone(ctx, ln, app, log)
+	return serveUntilDone(ctx, log,
+		served{web, app}, served{idps, world.IDP()}, served{book, world.Booking()})
 }
 
-// serveUntilDone serves h on ln until ctx is done, then shuts down gracefully.
-func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+// listen opens a TCP listener for one of serve's addresses, with a hint on failure.
+func listen(addr, flagName, other string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %w "+
+			"(is another callbacklab running? try %s %s)", addr, err, flagName, other)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	return ln, nil
+}
 
+// served is one listener and the handler that answers on it.
+type served struct {
+	ln net.Listener
+	h  http.Handler
+}
+
+// serveUntilDone serves every listener until ctx is done or one of them fails, then shuts
+// them all down gracefully.
+func serveUntilDone(ctx context.Context, log *slog.Logger, all ...served) error {
+	errc := make(chan error, len(all))
+	var servers []*http.Server
+	for _, s := range all {
+		srv := &http.Server{
+			Handler:           s.h,
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+			BaseContext:       func(net.Listener) context.Context { return ctx },
+		}
+		servers = append(servers, srv)
+		go func() { errc <- srv.Serve(s.ln) }()
+	}
+
+	var first error
 	select {
-	case err := <-errc:
-		return err
+	case first = <-errc:
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdown); err != nil && first == nil {
+			first = fmt.Errorf("shutting down: %w", err)
+		}
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if errors.Is(first, http.ErrServerClosed) {
+		return nil
 	}
-	return nil
+	return first
+}
+
+// originOf returns the origin ("http://host:port") a browser uses for a listener's address.
+func originOf(a net.Addr) string {
+	return strings.TrimSuffix(urlOf(a), "/")
 }
 
 // urlOf returns the URL a browser opens for a listener's address.

@@ -23,7 +23,8 @@ func TestServeStartsAndStops(t *testing.T) {
 	var stderr bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, nil, outW, &stderr)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0",
+			"--idp-addr", "127.0.0.1:0", "--booking-addr", "127.0.0.1:0"}, nil, outW, &stderr)
 		outW.Close()
 	}()
 
@@ -35,10 +36,12 @@ func TestServeStartsAndStops(t *testing.T) {
 	url := strings.TrimSpace(line[i:])
 	go io.Copy(io.Discard, out)
 
-	res, err := http.Get(url)
-	require.NoError(t, err, "the printed URL must answer")
-	res.Body.Close()
-	assert.Equal(t, http.StatusOK, res.StatusCode, "GET %s", url)
+	for _, path := range []string{"", "article/", "lessons/", "sim", "diagrams", "travel"} {
+		res, err := http.Get(url + path)
+		require.NoError(t, err, "the printed URL must answer")
+		res.Body.Close()
+		assert.Equal(t, http.StatusOK, res.StatusCode, "GET %s", url+path)
+	}
 	assert.NotContains(t, stderr.String(), "WARNING", "no exposure warning on loopback")
 
 	cancel()
