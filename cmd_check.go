@@ -62,6 +62,10 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	err = runner.Run(ctx, dirs)
 	stopStatus()
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "callbacklab: check was interrupted")
+		return errFailed
+	}
 	if err != nil {
 		return err
 	}

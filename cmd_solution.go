@@ -46,7 +46,9 @@ func runSolution(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 	// The solution is shown only to a learner whose own code passes.
 	tracker := learn.NewTracker(ws.lessons)
 	runner := &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout}
-	if err := runner.Run(ctx, []string{l.Dir}); err != nil {
+	if err := runner.Run(ctx, []string{l.Dir}); ctx.Err() != nil {
+		return errFailed
+	} else if err != nil {
 		return err
 	}
 	state, ok := tracker.Progress().Lesson(l.Dir)

@@ -64,7 +64,8 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	rerun := make(chan struct{}, 1)
 
 	// Keys: q, h and r, at once on a terminal, else as lines.
-	keys := readKeys(ctx, stdin)
+	keys, restore := readKeys(ctx, stdin)
+	defer restore()
 	go func() {
 		for k := range keys {
 			switch k {
@@ -158,18 +159,18 @@ func (s *screen) hint() {
 }
 
 // readKeys sends the keys typed on stdin until ctx is done or stdin ends. On a terminal it
-// reads single key presses; otherwise it takes the first letter of each line.
-func readKeys(ctx context.Context, stdin io.Reader) <-chan byte {
+// reads single key presses, and restore puts the terminal back as it was; otherwise it takes
+// the first letter of each line.
+func readKeys(ctx context.Context, stdin io.Reader) (keys <-chan byte, restore func()) {
 	out := make(chan byte)
+	restore = func() {}
 	if stdin == nil {
-		return out
+		return out, restore
 	}
-	restore := func() {}
 	single := false
 	if f, ok := stdin.(*os.File); ok {
 		restore, single = learn.KeyMode(f)
 	}
-	context.AfterFunc(ctx, restore)
 
 	go func() {
 		r := bufio.NewReader(stdin)
@@ -197,7 +198,7 @@ func readKeys(ctx context.Context, stdin io.Reader) <-chan byte {
 			}
 		}
 	}()
-	return out
+	return out, restore
 }
 
 // startLiveProgress looks for the learner's lessons folder from the current folder and, when
