@@ -99,6 +99,9 @@ type screen struct {
 	w       io.Writer
 	color   bool
 	tracker *learn.Tracker
+	// extra, if set, returns lines to show under each report, such as the workshop's
+	// footer.
+	extra func() string
 }
 
 // started notes a new run.
@@ -129,6 +132,9 @@ func (s *screen) result(r learn.Run, _ []string) {
 	if !r.SavedAt.IsZero() {
 		footer += fmt.Sprintf("\nResult %.2fs after your save.",
 			time.Since(r.SavedAt).Seconds())
+	}
+	if s.extra != nil {
+		footer += "\n" + s.extra()
 	}
 	fmt.Fprintln(s.w, footer)
 }
