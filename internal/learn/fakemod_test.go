@@ -15,6 +15,9 @@ import (
 // folder, so tests can run and edit it.
 func copyFakeModule(t testing.TB, lessons ...string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the go command on a fake lesson module; skipped with -short")
+	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is needed to run lessons")
 	}
