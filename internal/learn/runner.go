@@ -130,6 +130,11 @@ func (r *Runner) read(stdout io.Reader, started time.Time, reported map[string]b
 		reported[dir] = true
 		r.Tracker.SetLesson(r.lessonState(dir, p.result(pkg), r.now().Sub(started)))
 	}
+	if sc.Err() != nil {
+		// A line too long to parse: keep reading, or the go command would block writing.
+		other = append(other, "part of the test output could not be read: "+sc.Err().Error())
+		_, _ = io.Copy(io.Discard, stdout)
+	}
 	return other
 }
 
