@@ -74,7 +74,12 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	app, err := server.New(server.Config{Logger: log, Article: content.Article(), Lessons: all})
+	app, err := server.New(server.Config{
+		Logger:   log,
+		Article:  content.Article(),
+		Lessons:  all,
+		Progress: startLiveProgress(ctx, log),
+	})
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,8 @@ type pageData struct {
 	Next    *link
 	Error   string
 	Code    int
-	Data    any // page-specific data
+	Live    bool // the page shows the learner's live test results
+	Data    any  // page-specific data
 }
 
 type link struct {

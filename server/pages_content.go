@@ -127,6 +127,7 @@ func (s *Server) renderPages() error {
 		d := docData(l.Doc)
 		d.Nav = "lessons"
 		d.Data = l
+		d.Live = s.progress != nil
 		if i > 0 {
 			d.Prev = &link{"/lessons/" + s.lessons[i-1].Slug(), s.lessons[i-1].Doc.Title}
 		}

@@ -53,7 +53,7 @@ type Server struct {
 // New renders every page and returns the web app.
 func New(cfg Config) (*Server, error) {
 	s := &Server{
-		log:    cfg.Logger,
+		log: cfg.Logger,
 		md: markdown.New(markdown.WithExtensions(
 			append([]goldmark.Extender{&diagram.Extension{}}, cfg.Extensions...)...)),
 		static: map[string]*page{},

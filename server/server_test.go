@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"callbacklab/content"
+	"callbacklab/internal/learn"
 	"callbacklab/lessons"
 	"callbacklab/server"
 )
@@ -180,5 +181,31 @@ func TestRealContentRenders(t *testing.T) {
 	assert.NotEmpty(t, all, "callbacklab ships with lessons")
 	for _, l := range all {
 		assert.True(t, strings.HasPrefix(l.Title, "Lesson "), "lesson %s title %q", l.Dir, l.Title)
+	}
+}
+
+func TestLessonPageLiveStatus(t *testing.T) {
+	all := []lessons.Lesson{{Number: 1, Dir: "01-first", Title: "Lesson 1: First",
+		README: []byte("# Lesson 1: First\n\nOne.\n")}}
+	tests := []struct {
+		name     string
+		progress *learn.Tracker
+		want     bool
+		reason   string
+	}{
+		{name: "WithLessonsOnDisk", want: true,
+			progress: learn.NewTracker([]learn.Lesson{{Number: 1, Dir: "01-first"}}),
+			reason: "with live progress, the lesson page has a status box fed by /progress/events"},
+		{name: "WithoutLessonsOnDisk", progress: nil, want: false,
+			reason: "without live progress, the page must not open an event stream that 404s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := server.New(server.Config{Lessons: all, Progress: tt.progress})
+			require.NoError(t, err)
+			b := body(t, get(t, s, "GET", "/lessons/01-first", nil))
+			assert.Equal(t, tt.want, strings.Contains(b, `data-live-lesson="01-first"`), tt.reason)
+			assert.Equal(t, tt.want, strings.Contains(b, "/static/progress.js"), tt.reason)
+		})
 	}
 }
