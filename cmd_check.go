@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"callbacklab/internal/learn"
+	"callbacklab/lessons"
 )
 
 // checkConfig holds the flags that "callbacklab check" and "callbacklab watch" share.
@@ -187,4 +188,21 @@ func containsDir(dirs []string, dir string) bool {
 		}
 	}
 	return false
+}
+
+// lessonArg returns the one lesson that a command such as "hint 2" names.
+func lessonArg(fs *flag.FlagSet, verb string) (lessons.Lesson, error) {
+	if fs.NArg() != 1 {
+		return lessons.Lesson{}, usageError(fmt.Sprintf(
+			"%s needs one lesson number, such as: callbacklab %s 2", verb, verb))
+	}
+	all, err := lessons.All()
+	if err != nil {
+		return lessons.Lesson{}, err
+	}
+	l, err := lessons.Find(all, fs.Arg(0))
+	if err != nil {
+		return lessons.Lesson{}, usageError(err.Error())
+	}
+	return l, nil
 }

@@ -31,16 +31,9 @@ func runHint(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError("hint needs one lesson number, such as: callbacklab hint 2")
-	}
-	all, err := lessons.All()
+	l, err := lessonArg(fs, "hint")
 	if err != nil {
 		return err
-	}
-	l, err := lessons.Find(all, fs.Arg(0))
-	if err != nil {
-		return usageError(err.Error())
 	}
 	store, err := learn.DefaultHintStore()
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"callbacklab/internal/learn"
-	"callbacklab/lessons"
 )
 
 // resetConfig holds the flags of "callbacklab reset".
@@ -38,16 +37,9 @@ func runReset(_ context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError("reset needs one lesson number, such as: callbacklab reset 2")
-	}
-	all, err := lessons.All()
+	l, err := lessonArg(fs, "reset")
 	if err != nil {
 		return err
-	}
-	l, err := lessons.Find(all, fs.Arg(0))
-	if err != nil {
-		return usageError(err.Error())
 	}
 	ws, err := openWorkspace(cfg.dir)
 	if err != nil {

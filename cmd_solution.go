@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"callbacklab/internal/learn"
-	"callbacklab/lessons"
 )
 
 // solutionFlags returns the flag set of "callbacklab solution".
@@ -27,16 +26,9 @@ func runSolution(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError("solution needs one lesson number, such as: callbacklab solution 2")
-	}
-	all, err := lessons.All()
+	l, err := lessonArg(fs, "solution")
 	if err != nil {
 		return err
-	}
-	l, err := lessons.Find(all, fs.Arg(0))
-	if err != nil {
-		return usageError(err.Error())
 	}
 	ws, err := openWorkspace(cfg.dir)
 	if err != nil {
