@@ -168,16 +168,31 @@ func newFlagSet(name string, stderr io.Writer, synopsis, about string) *flag.Fla
 	return fs
 }
 
-// parseFlags parses args into fs. It reports done when the command should stop at once
-// without an error: the learner asked for help, and got it.
+// parseFlags parses args into fs. Flags may come after the arguments too ("hint 1 -again"),
+// as learners type them; after "--" everything is an argument. It reports done when the
+// command should stop at once without an error: the learner asked for help, and got it.
 func parseFlags(fs *flag.FlagSet, args []string) (done bool, err error) {
-	err = fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return true, nil
+	var positional []string
+	for {
+		err = fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		if err != nil {
+			return true, usageError(err.Error())
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
 	}
-	if err != nil {
-		return true, usageError(err.Error())
-	}
+	// Leave the arguments in fs, where the commands read them.
+	_ = fs.Parse(append([]string{"--"}, positional...))
 	return false, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"callbacklab/content"
@@ -47,6 +48,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("serve takes no arguments, got %q", fs.Args()))
+	}
+	if err := cfg.distinct(); err != nil {
+		return err
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -106,12 +110,33 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		served{web, app}, served{idps, world.IDP()}, served{book, world.Booking()})
 }
 
-// listen opens a TCP listener for one of serve's addresses, with a hint on failure.
+// distinct refuses two services on one address, which would otherwise fail as if another
+// program held it.
+func (c serveConfig) distinct() error {
+	addrs := []struct{ flag, addr string }{
+		{"--addr", c.addr}, {"--idp-addr", c.idpAddr}, {"--booking-addr", c.bookingAddr},
+	}
+	for i, a := range addrs {
+		for _, b := range addrs[i+1:] {
+			if a.addr == b.addr && !strings.HasSuffix(a.addr, ":0") {
+				return usageError(fmt.Sprintf("%s and %s are both %s; "+
+					"each service needs its own port", a.flag, b.flag, a.addr))
+			}
+		}
+	}
+	return nil
+}
+
+// listen opens a TCP listener for one of serve's addresses, with a hint when it is taken.
 func listen(addr, flagName, other string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("cannot listen on %s: it is in use "+
+			"(is another callbacklab running? try %s %s)", addr, flagName, other)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen on %s: %w "+
-			"(is another callbacklab running? try %s %s)", addr, err, flagName, other)
+		return nil, fmt.Errorf("cannot listen on %s: %w (%s takes host:port, such as %s)",
+			addr, err, flagName, other)
 	}
 	return ln, nil
 }

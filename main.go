@@ -51,7 +51,11 @@ func commands() []struct {
 // run is the whole program: it picks a command from args and runs it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	name := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+	switch {
+	case len(args) == 0:
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
+		name = "help"
+	case args[0] != "" && args[0][0] != '-':
 		name, args = args[0], args[1:]
 	}
 	for _, c := range commands() {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -63,11 +64,18 @@ func TestCommands(t *testing.T) {
 	}{
 		{name: "Help", args: []string{"help"}, wantCode: 0, wantStdout: "serve"},
 		{name: "Version", args: []string{"version"}, wantCode: 0, wantStdout: "callbacklab "},
+		{name: "DashHelp", args: []string{"--help"}, wantCode: 0, wantStdout: "Commands:"},
+		{name: "DashH", args: []string{"-h"}, wantCode: 0, wantStdout: "Commands:"},
+		{name: "ServeMissingPort", args: []string{"serve", "--addr", "18185"}, wantCode: 1,
+			wantStderr: "cannot listen on 18185: listen tcp: address 18185: missing port in address"},
+		{name: "ServeSamePortTwice", args: []string{"serve", "--addr", "127.0.0.1:18186",
+			"--idp-addr", "127.0.0.1:18186"}, wantCode: 2,
+			wantStderr: "--addr and --idp-addr are both 127.0.0.1:18186"},
 		{name: "UnknownCommand", args: []string{"frobnicate"}, wantCode: 2,
 			wantStderr: `unknown command "frobnicate"; run 'callbacklab help'`},
 		{name: "ServeBadFlag", args: []string{"serve", "--nope"}, wantCode: 2,
 			wantStderr: "flag provided but not defined"},
-		{name: "ServeBusyAddress", args: []string{"serve", "--addr", "256.0.0.1:1"}, wantCode: 1,
+		{name: "ServeBadAddress", args: []string{"serve", "--addr", "256.0.0.1:1"}, wantCode: 1,
 			wantStderr: "cannot listen on 256.0.0.1:1"},
 	}
 	for _, tt := range tests {
@@ -78,6 +86,36 @@ func TestCommands(t *testing.T) {
 			assert.Equal(t, tt.wantCode, code, "exit code of callbacklab %q", tt.args)
 			assert.Contains(t, stdout.String(), tt.wantStdout, "stdout of callbacklab %q", tt.args)
 			assert.Contains(t, stderr.String(), tt.wantStderr, "stderr of callbacklab %q", tt.args)
+		})
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantArgs []string
+		wantOn   bool
+		reason   string
+	}{
+		{name: "FlagFirst", args: []string{"-again", "1"}, wantArgs: []string{"1"}, wantOn: true,
+			reason: "flags before the argument"},
+		{name: "FlagAfter", args: []string{"1", "-again"}, wantArgs: []string{"1"}, wantOn: true,
+			reason: "learners type flags after the lesson number too"},
+		{name: "DoubleDash", args: []string{"--", "-again"}, wantArgs: []string{"-again"},
+			reason: "after -- everything is an argument"},
+		{name: "TwoArgs", args: []string{"1", "-again", "2"}, wantArgs: []string{"1", "2"},
+			wantOn: true, reason: "arguments keep their order around flags"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			on := fs.Bool("again", false, "")
+			done, err := parseFlags(fs, tt.args)
+			require.NoError(t, err)
+			assert.False(t, done)
+			assert.Equal(t, tt.wantArgs, fs.Args(), tt.reason)
+			assert.Equal(t, tt.wantOn, *on, tt.reason)
 		})
 	}
 }

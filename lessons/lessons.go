@@ -27,7 +27,7 @@ import (
 	"strings"
 )
 
-//go:embed */README.md */*.go */_solution/*.go
+//go:embed */README.md */*.go */_solution/*.go */testdata
 var files embed.FS
 
 // Lesson is one lesson folder as it was shipped.
@@ -51,6 +51,9 @@ type Lesson struct {
 	Tests map[string][]byte
 	// Solution maps each reference solution file name to its content.
 	Solution map[string][]byte
+	// Testdata maps each file under the lesson's testdata folder, by its path in the lesson
+	// ("testdata/story.mmd"), to its content.
+	Testdata map[string][]byte
 }
 
 // ErrNoLesson is returned by [Find] when no lesson has the given number or folder name.
@@ -111,6 +114,7 @@ func load(fsys fs.FS, dir string) (Lesson, error) {
 		Exercise: map[string][]byte{},
 		Tests:    map[string][]byte{},
 		Solution: map[string][]byte{},
+		Testdata: map[string][]byte{},
 	}
 
 	readme, err := fs.ReadFile(fsys, path.Join(dir, "README.md"))
@@ -127,6 +131,9 @@ func load(fsys fs.FS, dir string) (Lesson, error) {
 		return Lesson{}, err
 	}
 	if err := readGo(fsys, path.Join(dir, "_solution"), l.Solution, nil); err != nil {
+		return Lesson{}, err
+	}
+	if err := readTestdata(fsys, dir, l.Testdata); err != nil {
 		return Lesson{}, err
 	}
 	return l, nil
@@ -156,6 +163,29 @@ func readGo(fsys fs.FS, dir string, code, tests map[string][]byte) error {
 			continue
 		}
 		code[name] = b
+	}
+	return nil
+}
+
+// readTestdata reads the files under dir/testdata, if there is such a folder.
+func readTestdata(fsys fs.FS, dir string, into map[string][]byte) error {
+	root := path.Join(dir, "testdata")
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		into[strings.TrimPrefix(p, dir+"/")] = b
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("lessons: %w", err)
 	}
 	return nil
 }

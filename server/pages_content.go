@@ -21,8 +21,9 @@ type articlePage struct {
 
 // lessonPage is one rendered lesson.
 type lessonPage struct {
-	Lesson lessons.Lesson
-	Doc    markdown.Doc
+	Lesson  lessons.Lesson
+	Doc     markdown.Doc
+	Summary template.HTML // the summary with its inline Markdown rendered
 }
 
 // Slug is the lesson's URL path element.
@@ -64,13 +65,106 @@ func (s *Server) loadArticle(fsys fs.FS) error {
 // loadLessons renders every lesson's README.
 func (s *Server) loadLessons(all []lessons.Lesson) error {
 	for _, l := range all {
-		doc, err := s.md.Render(l.README)
+		doc, err := s.md.Render(l.README, markdown.WithLinkResolver(lessonLinks(l)))
 		if err != nil {
 			return fmt.Errorf("server: lesson %s: %w", l.Dir, err)
 		}
-		s.lessons = append(s.lessons, lessonPage{Lesson: l, Doc: doc})
+		summary, err := s.md.Render([]byte(l.Summary))
+		if err != nil {
+			return fmt.Errorf("server: lesson %s: %w", l.Dir, err)
+		}
+		s.lessons = append(s.lessons, lessonPage{Lesson: l, Doc: doc,
+			Summary: inlineHTML(summary.HTML)})
 	}
 	return nil
+}
+
+// lessonFiles returns the files of a lesson that its page may link to, by their path in the
+// lesson folder: the exercise files, the tests and the test data, never the solution.
+func lessonFiles(l lessons.Lesson) map[string][]byte {
+	files := map[string][]byte{}
+	for _, m := range []map[string][]byte{l.Exercise, l.Tests, l.Testdata} {
+		for name, b := range m {
+			files[name] = b
+		}
+	}
+	return files
+}
+
+// lessonLinks resolves the links a lesson's README makes to its own files (shown as pages
+// under /lessons/NN-slug/files/) and to the lessons' folder ("../").
+func lessonLinks(l lessons.Lesson) func(string) string {
+	files := lessonFiles(l)
+	return func(dest string) string {
+		file, _, _ := strings.Cut(dest, "#")
+		file = strings.TrimPrefix(file, "./")
+		if file == "../" || file == ".." {
+			return "/lessons/"
+		}
+		if _, ok := files[file]; ok {
+			return fileURL(l, file)
+		}
+		return dest
+	}
+}
+
+// fileURL is the address of the page that shows one file of a lesson.
+func fileURL(l lessons.Lesson, name string) string {
+	return "/lessons/" + l.Dir + "/files/" + name
+}
+
+// inlineHTML strips the paragraph around a one-paragraph rendering, for use inside a list.
+func inlineHTML(h template.HTML) template.HTML {
+	s := strings.TrimSpace(string(h))
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "<p>"), "</p>")
+	return template.HTML(s) // already escaped by goldmark
+}
+
+// renderLessonFiles renders one page per file a lesson links to, showing the file as shipped.
+func (s *Server) renderLessonFiles(add func(urlPath, tmpl string, d pageData) error) error {
+	for _, lp := range s.lessons {
+		files := lessonFiles(lp.Lesson)
+		for _, name := range sortedKeys(files) {
+			lang := "text"
+			if strings.HasSuffix(name, ".go") {
+				lang = "go"
+			}
+			fence := strings.Repeat("`", max(3, longestRun(files[name], '`')+1))
+			src := fence + lang + "\n" + string(files[name]) + "\n" + fence + "\n"
+			doc, err := s.md.Render([]byte(src))
+			if err != nil {
+				return fmt.Errorf("server: lesson %s: %s: %w", lp.Lesson.Dir, name, err)
+			}
+			d := pageData{
+				Title: "lessons/" + lp.Lesson.Dir + "/" + name, Nav: "lessons", Body: doc.HTML,
+				Data: fileView{Lesson: lp, Name: name},
+			}
+			if err := add(fileURL(lp.Lesson, name), "file", d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fileView is what the page of one lesson file shows besides the file.
+type fileView struct {
+	Lesson lessonPage
+	Name   string
+}
+
+// longestRun returns the length of the longest run of c in b.
+func longestRun(b []byte, c byte) int {
+	longest, run := 0, 0
+	for _, x := range b {
+		if x != c {
+			run = 0
+			continue
+		}
+		run++
+		longest = max(longest, run)
+	}
+	return longest
 }
 
 // Markdown returns the source of every Markdown page the app shows, keyed by its URL path,
@@ -139,6 +233,10 @@ func (s *Server) renderPages() error {
 		}
 	}
 
+	if err := s.renderLessonFiles(add); err != nil {
+		return err
+	}
+
 	nf, err := s.tmpl.render("notfound", pageData{Title: "Page not found"})
 	if err != nil {
 		return err
@@ -176,5 +274,3 @@ func (s *Server) homeData() homeData {
 	}
 	return h
 }
-
-var _ template.HTML

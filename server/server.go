@@ -107,6 +107,7 @@ func (s *Server) routes() chi.Router {
 	r.Get("/lessons", redirect("/lessons/"))
 	r.Get("/lessons/", s.servePage)
 	r.Get("/lessons/{slug}", s.servePage)
+	r.Get("/lessons/{slug}/files/*", s.servePage)
 	r.Get("/static/{name}", s.serveStatic)
 	r.Get("/diagrams", s.serveDiagrams)
 	r.Get("/progress", s.serveProgress)

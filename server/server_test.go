@@ -195,7 +195,7 @@ func TestLessonPageLiveStatus(t *testing.T) {
 	}{
 		{name: "WithLessonsOnDisk", want: true,
 			progress: learn.NewTracker([]learn.Lesson{{Number: 1, Dir: "01-first"}}),
-			reason: "with live progress, the lesson page has a status box fed by /progress/events"},
+			reason:   "with live progress, the lesson page has a status box fed by /progress/events"},
 		{name: "WithoutLessonsOnDisk", progress: nil, want: false,
 			reason: "without live progress, the page must not open an event stream that 404s"},
 	}
@@ -208,4 +208,39 @@ func TestLessonPageLiveStatus(t *testing.T) {
 			assert.Equal(t, tt.want, strings.Contains(b, "/static/progress.js"), tt.reason)
 		})
 	}
+}
+
+func TestLessonFileLinks(t *testing.T) {
+	all := []lessons.Lesson{{Number: 1, Dir: "01-first", Title: "Lesson 1: First",
+		Summary: "Pass a `func` along.",
+		README: []byte("# Lesson 1: First\n\nPass a `func` along.\n\nEdit [exercise.go](exercise.go), " +
+			"see [the story](testdata/story.mmd), [all lessons](../), " +
+			"[the solution](_solution/exercise.go).\n"),
+		Exercise: map[string][]byte{"exercise.go": []byte("package first\n\nfunc Book() {}\n")},
+		Testdata: map[string][]byte{"testdata/story.mmd": []byte("sequenceDiagram\n A->>B: hi\n")},
+		Solution: map[string][]byte{"exercise.go": []byte("package first // the answer\n")},
+	}}
+	s, err := server.New(server.Config{Lessons: all})
+	require.NoError(t, err)
+
+	page := body(t, get(t, s, "GET", "/lessons/01-first", nil))
+	assert.Contains(t, page, `href="/lessons/01-first/files/exercise.go"`,
+		"a lesson's link to its exercise file opens the file's page, not /lessons/exercise.go")
+	assert.Contains(t, page, `href="/lessons/01-first/files/testdata/story.mmd"`,
+		"links into testdata open the file's page")
+	assert.Contains(t, page, `href="/lessons/"`, "../ from a lesson is the lessons index")
+
+	index := body(t, get(t, s, "GET", "/lessons/", nil))
+	assert.Contains(t, index, "Pass a <code>func</code> along.",
+		"summaries on the index render their inline Markdown")
+
+	res := get(t, s, "GET", "/lessons/01-first/files/exercise.go", nil)
+	file := body(t, res)
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, file, "as\n  callbacklab ships it", "the file page says what it shows")
+	assert.Contains(t, file, "Book", "the file page shows the file")
+
+	res = get(t, s, "GET", "/lessons/01-first/files/_solution/exercise.go", nil)
+	assert.Equal(t, http.StatusNotFound, res.StatusCode, "solutions are never served")
+	assert.NotContains(t, body(t, res), "the answer")
 }

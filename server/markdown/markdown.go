@@ -86,9 +86,24 @@ func New(opts ...Option) *Renderer {
 	return &Renderer{md: md}
 }
 
+// RenderOption configures one call of [Renderer.Render].
+type RenderOption func(parser.Context)
+
+// resolverKey holds a page's link resolver in the parser's context.
+var resolverKey = parser.NewContextKey()
+
+// WithLinkResolver maps the relative links of one page that [RewriteLink] leaves alone, such
+// as a lesson's link to its own exercise.go, to the web app's routes.
+func WithLinkResolver(resolve func(dest string) string) RenderOption {
+	return func(pc parser.Context) { pc.Set(resolverKey, resolve) }
+}
+
 // Render renders one page.
-func (r *Renderer) Render(src []byte) (Doc, error) {
+func (r *Renderer) Render(src []byte, opts ...RenderOption) (Doc, error) {
 	ctx := parser.NewContext()
+	for _, o := range opts {
+		o(ctx)
+	}
 	root := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 
 	var doc Doc
@@ -191,14 +206,28 @@ func RewriteLink(dest string) string {
 	return dest
 }
 
-// linkRewriter rewrites every link's destination with [RewriteLink].
+// linkRewriter rewrites every link's destination with [RewriteLink], then with the page's
+// own resolver, if it has one, for the links that are still relative.
 type linkRewriter struct{}
 
-func (linkRewriter) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+func (linkRewriter) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	resolve, _ := pc.Get(resolverKey).(func(string) string)
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if l, ok := n.(*ast.Link); ok && entering {
-			l.Destination = []byte(RewriteLink(string(l.Destination)))
+		l, ok := n.(*ast.Link)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
 		}
+		dest := RewriteLink(string(l.Destination))
+		if resolve != nil && isRelative(dest) {
+			dest = resolve(dest)
+		}
+		l.Destination = []byte(dest)
 		return ast.WalkContinue, nil
 	})
+}
+
+// isRelative reports whether dest is a relative reference to another file.
+func isRelative(dest string) bool {
+	return dest != "" && !strings.Contains(dest, "://") && !strings.HasPrefix(dest, "/") &&
+		!strings.HasPrefix(dest, "#") && !strings.HasPrefix(dest, "mailto:")
 }
