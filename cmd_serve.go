@@ -153,9 +153,13 @@ func serveUntilDone(ctx context.Context, log *slog.Logger, all ...served) error 
 	errc := make(chan error, len(all))
 	var servers []*http.Server
 	for _, s := range all {
+		// No write timeout: the live pages hold event streams open. Reads and idle
+		// connections are bounded, so a slow or silent client cannot hold one forever.
 		srv := &http.Server{
 			Handler:           s.h,
 			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			IdleTimeout:       2 * time.Minute,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 			BaseContext:       func(net.Listener) context.Context { return ctx },
 		}

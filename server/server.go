@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -95,10 +94,7 @@ func (s *Server) routes() chi.Router {
 	r.Use(middleware.GetHead)
 	r.Use(securityHeaders)
 	r.NotFound(s.serveNotFound)
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.serveError(w, r, &HTTPError{Code: http.StatusMethodNotAllowed,
-			Msg: "This page can only be read (GET), not sent a " + r.Method + " request."})
-	})
+	r.MethodNotAllowed(s.serveMethodNotAllowed)
 
 	r.Get("/", s.servePage)
 	r.Get("/article", redirect("/article/"))
@@ -189,6 +185,23 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	_, _ = w.Write(body)
 }
 
+// serveMethodNotAllowed writes the 405 page, with the Allow header RFC 9110 asks for.
+func (s *Server) serveMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		if s.router.Match(chi.NewRouteContext(), m, r.URL.Path) {
+			allowed = append(allowed, m)
+		}
+		if m == "GET" && len(allowed) > 0 {
+			allowed = append(allowed, "HEAD") // answered by every GET route (middleware.GetHead)
+		}
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	s.serveError(w, r, &HTTPError{Code: http.StatusMethodNotAllowed,
+		Msg: fmt.Sprintf("This address does not take %s requests; it takes %s.",
+			r.Method, strings.Join(allowed, " and "))})
+}
+
 // serveNotFound writes the friendly 404 page.
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -226,6 +239,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-var _ = strings.TrimSpace
-var _ template.HTML

@@ -148,7 +148,9 @@ func TestETag(t *testing.T) {
 func TestMethodNotAllowed(t *testing.T) {
 	res := get(t, testSite(t), "POST", "/article/01-what", nil)
 	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode, "pages cannot be POSTed to")
-	assert.Contains(t, body(t, res), "can only be read", "the 405 page explains itself")
+	assert.Equal(t, "GET, HEAD", res.Header.Get("Allow"), "a 405 lists the methods (RFC 9110)")
+	assert.Contains(t, body(t, res), "does not take POST requests; it takes GET and HEAD",
+		"the 405 page explains itself")
 }
 
 func TestRedirects(t *testing.T) {
