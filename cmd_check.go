@@ -209,7 +209,7 @@ func containsDir(dirs []string, dir string) bool {
 func lessonArg(fs *flag.FlagSet, verb string) (lessons.Lesson, error) {
 	if fs.NArg() != 1 {
 		return lessons.Lesson{}, usageError(fmt.Sprintf(
-			"%s needs one lesson number, such as: callbacklab %s 2", verb, verb))
+			"%s needs one lesson number, such as: %s %s 2", verb, self(), verb))
 	}
 	all, err := lessons.All()
 	if err != nil {

@@ -62,10 +62,10 @@ func writeHint(w io.Writer, store learn.HintStore, l lessons.Lesson) error {
 	switch {
 	case h.Repeat:
 		fmt.Fprintf(w, "That was the last hint. The lesson page (lessons/%s/README.md) explains\n"+
-			"the idea; once the lesson passes, `callbacklab solution %d` shows the reference.\n",
+			"the idea; once the lesson passes, `"+self()+" solution %d` shows the reference.\n",
 			l.Dir, l.Number)
 	case h.Tier < h.Total:
-		fmt.Fprintf(w, "Still stuck? `callbacklab hint %d` again shows the next one.\n", l.Number)
+		fmt.Fprintf(w, "Still stuck? `%s hint %d` again shows the next one.\n", self(), l.Number)
 	default:
 		fmt.Fprintln(w, "That was the last hint, the one closest to the answer.")
 	}

@@ -49,7 +49,7 @@ func runSolution(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 	}
 	if state.State != learn.StateDone {
 		fmt.Fprintf(stdout, "Lesson %d does not pass yet (%s), so its solution stays hidden.\n"+
-			"Run `callbacklab check %d` to see what fails, or `callbacklab hint %d` for a hint.\n",
+			"Run `"+self()+" check %d` to see what fails, or `"+self()+" hint %d` for a hint.\n",
 			l.Number, stateWords(state.State), l.Number, l.Number)
 		return errFailed
 	}

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -65,6 +67,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	return usageError(fmt.Sprintf(
 		"unknown command %q; run 'callbacklab help' to see the commands", name))
+}
+
+// self returns how the learner runs callbacklab, for the commands that messages suggest:
+// "go run ." when the binary is one that go run built in a temporary folder, and
+// "callbacklab" otherwise.
+func self() string {
+	exe, err := os.Executable()
+	if err == nil && strings.Contains(filepath.ToSlash(exe), "/go-build") {
+		return "go run ."
+	}
+	return "callbacklab"
 }
 
 // usageError is an error in how the command was called. It exits with status 2.
