@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -24,11 +25,42 @@ func (s *Service) routes() http.Handler {
 		writeProblem(w, http.StatusNotFound, "not found", "book_ticket serves "+
 			"POST /bookings and GET /bookings/{id}", nil)
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
+		allow := allowedMethods(r, req.URL.Path)
+		w.Header().Set("Allow", allow)
 		writeProblem(w, http.StatusMethodNotAllowed, "method not allowed",
-			r.Method+" is not allowed on "+r.URL.Path, nil)
+			req.Method+" is not allowed on "+req.URL.Path+"; use "+allow, nil)
 	})
 	return r
+}
+
+// allowedMethods lists the methods router serves at path, for an Allow
+// header (RFC 9110 section 15.5.6).
+func allowedMethods(router chi.Routes, path string) string {
+	var allowed []string
+	for _, m := range []string{
+		http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions,
+	} {
+		if router.Match(chi.NewRouteContext(), m, path) {
+			allowed = append(allowed, m)
+		}
+	}
+	return strings.Join(allowed, ", ")
+}
+
+// writeUnauthorized answers a request without a valid bearer token as RFC
+// 6750 section 3.1 describes: a request with no token gets the realm alone,
+// a request with a wrong one also gets error="invalid_token".
+func writeUnauthorized(w http.ResponseWriter, tokenSent bool) {
+	challenge := `Bearer realm="book_ticket"`
+	detail := "send the client's token as Authorization: Bearer <token>"
+	if tokenSent {
+		challenge += `, error="invalid_token", error_description="the token is not known"`
+		detail = "the bearer token is not one of a registered client; check the token"
+	}
+	w.Header().Set("WWW-Authenticate", challenge)
+	writeProblem(w, http.StatusUnauthorized, "unauthorized", detail, nil)
 }
 
 // created is the body of a 202 answer.
@@ -40,11 +72,9 @@ type created struct {
 // handleCreate takes a booking: it checks the caller and the input, answers
 // 202 at once and leaves the work to a goroutine.
 func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
-	client, ok := s.authenticate(r)
+	client, sent, ok := s.authenticate(r)
 	if !ok {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="book_ticket"`)
-		writeProblem(w, http.StatusUnauthorized, "unauthorized",
-			"send the client's token as Authorization: Bearer <token>", nil)
+		writeUnauthorized(w, sent)
 		return
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
@@ -90,11 +120,9 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
 
 // handleGet reports a booking to the client that made it.
 func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
-	client, ok := s.authenticate(r)
+	client, sent, ok := s.authenticate(r)
 	if !ok {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="book_ticket"`)
-		writeProblem(w, http.StatusUnauthorized, "unauthorized",
-			"send the client's token as Authorization: Bearer <token>", nil)
+		writeUnauthorized(w, sent)
 		return
 	}
 	b, ok := s.Booking(chi.URLParam(r, "id"))

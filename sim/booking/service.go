@@ -226,19 +226,22 @@ func copyBooking(b *Booking) Booking {
 	return c
 }
 
-// authenticate returns the client whose token the request carries.
-func (s *Service) authenticate(r *http.Request) (Client, bool) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
-		return Client{}, false
+// authenticate returns the client whose token the request carries. sent
+// reports whether the request carried a bearer token at all, known or not.
+func (s *Service) authenticate(r *http.Request) (client Client, sent, ok bool) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return Client{}, false, false
 	}
-	found, match := Client{}, false
+	if token = strings.TrimSpace(token); token == "" {
+		return Client{}, false, false
+	}
 	for _, c := range s.clients {
 		if subtle.ConstantTimeCompare([]byte(c.Token), []byte(token)) == 1 {
-			found, match = c, true
+			client, ok = c, true
 		}
 	}
-	return found, match
+	return client, true, ok
 }
 
 // checkCallback checks a callback URL against the guard and the client's
