@@ -119,7 +119,7 @@ func TestHintGivesOneTierAtATime(t *testing.T) {
 
 	code, _, errOut := callbacklab(t, nil, "hint")
 	assert.Equal(t, 2, code, "hint needs a lesson")
-	assert.Contains(t, errOut, "callbacklab hint 2", "the usage error shows an example")
+	assert.Contains(t, errOut, self()+" hint 2", "the usage error shows an example")
 	code, _, errOut = callbacklab(t, nil, "hint", "99")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "no such lesson")
