@@ -57,6 +57,10 @@ func (b *Browser) PostForm(ctx context.Context, rawURL string, form url.Values) 
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+
+	// A browser names the page a form came from; the simulated pages post
+	// only to their own origin.
+	req.Header.Set("Origin", req.URL.Scheme+"://"+req.URL.Host)
 	return b.do(req)
 }
 

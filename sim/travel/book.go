@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -59,8 +60,8 @@ func (s *Site) Bookings(user string) []Booking {
 }
 
 // formRequest reads the booking form.
-func formRequest(r *http.Request) booking.Request {
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+func formRequest(form url.Values) booking.Request {
+	f := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	return booking.Request{
 		Name: f("name"), Email: f("email"), Phone: f("phone"), From: f("from"), To: f("to"),
 		Date: f("date"), Time: f("time"), TicketType: f("ticket_type"),
@@ -76,8 +77,7 @@ func (s *Site) handleForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if c, err := r.Cookie(draftCookie); err == nil && r.URL.Query().Get("resume") != "" {
 		s.mu.Lock()
-		d, ok := s.drafts[c.Value]
-		delete(s.drafts, c.Value)
+		d, ok := s.drafts.take(s.cfg.Now(), c.Value)
 		s.mu.Unlock()
 		if ok {
 			data.Form = d
@@ -95,20 +95,30 @@ func (s *Site) handleForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "form.html", data)
 }
 
-// handleBook sends the booking to book_ticket, or keeps the form and signs
-// in first.
-//
-// TODO: The form carries no anti-CSRF token; only the SameSite=Lax session
-// cookie keeps another site from booking in the traveller's name, which
-// older browsers without SameSite support do not enforce.
+// draftLifetime is how long a booking form kept during sign-in lasts.
+const draftLifetime = 10 * time.Minute
+
+// maxDrafts bounds the drafts kept; one more forgets the oldest.
+const maxDrafts = 1_000
+
+// handleBook checks the form, then sends the booking to book_ticket, or
+// keeps the checked form and signs in first. Cross-site posts were refused
+// by [Site.guard] already.
 func (s *Site) handleBook(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "Form not readable", "Please send the form again.")
+	form, ferr := readForm(w, r)
+	if ferr != nil {
+		s.failForm(w, r, ferr)
 		return
 	}
-	req := formRequest(r)
+	req := formRequest(form)
 	u, signedIn := s.user(r)
+
+	// Check the form before anything is kept or anyone signs in, so that a
+	// missing phone shows now and not after the whole sign-in.
+	if errs := checkForm(req, s.cfg.Now()); len(errs) > 0 {
+		s.showErrors(w, r, req, errs)
+		return
+	}
 
 	// Signed out: keep the draft and come back to it after signing in.
 	if !signedIn {
@@ -118,51 +128,52 @@ func (s *Site) handleBook(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.mu.Lock()
-		if len(s.drafts) >= 10_000 {
-			clear(s.drafts) // bounded memory; old drafts are cheap to lose
-		}
-		s.drafts[id] = req
+		s.drafts.put(s.cfg.Now(), id, req)
 		s.mu.Unlock()
-		s.setCookie(w, draftCookie, id, "/travel", loginLifetime)
+		s.setCookie(w, draftCookie, id, "/travel", draftLifetime)
 		http.Redirect(w, r, "/travel/signin?resume=1", http.StatusSeeOther)
 		return
 	}
 
-	// Check the form here first, then let book_ticket have the last word.
-	errs := req.Validate(s.cfg.Now())
-	if len(errs) == 0 {
-		id, ferrs, err := s.send(r, req)
-		switch {
-		case err != nil:
-			s.render(w, r, http.StatusBadGateway, "form.html", pageData{
-				Title: "Book a ticket", Form: req, Problem: err.Error(),
-			})
-			return
-		case len(ferrs) == 0:
-			s.mu.Lock()
-			s.bookings[id] = &Booking{ID: id, User: u.key(), Request: req,
-				Status: booking.StatusPending, Created: s.cfg.Now()}
-			s.bookingOrder = append(s.bookingOrder, id)
-			if len(s.bookingOrder) > maxBookings {
-				delete(s.bookings, s.bookingOrder[0])
-				s.bookingOrder = s.bookingOrder[1:]
-			}
-			s.mu.Unlock()
-			if s.cfg.OnBooked != nil {
-				s.cfg.OnBooked(trace.WithJourney(s.ctx, trace.JourneyFrom(r.Context())), id)
-			}
-			http.Redirect(w, r, "/travel?booked="+id, http.StatusSeeOther)
-			return
-		}
-		errs = ferrs
+	// book_ticket has the last word.
+	id, ferrs, err := s.send(r, req)
+	switch {
+	case err != nil:
+		s.render(w, r, http.StatusBadGateway, "form.html", pageData{
+			Title: "Book a ticket", Form: req, Problem: err.Error(),
+		})
+		return
+	case len(ferrs) > 0:
+		s.showErrors(w, r, req, ferrs)
+		return
 	}
+	s.mu.Lock()
+	s.bookings[id] = &Booking{ID: id, User: u.key(), Request: req,
+		Status: booking.StatusPending, Created: s.cfg.Now()}
+	s.bookingOrder = append(s.bookingOrder, id)
+	if len(s.bookingOrder) > maxBookings {
+		delete(s.bookings, s.bookingOrder[0])
+		s.bookingOrder = s.bookingOrder[1:]
+	}
+	s.mu.Unlock()
+	if s.cfg.OnBooked != nil {
+		s.cfg.OnBooked(trace.WithJourney(s.ctx, trace.JourneyFrom(r.Context())), id)
+	}
+	http.Redirect(w, r, "/travel?booked="+id, http.StatusSeeOther)
+}
+
+// showErrors shows the form again with one message per bad field.
+func (s *Site) showErrors(w http.ResponseWriter, r *http.Request, req booking.Request,
+	errs []booking.FieldError) {
 	data := pageData{Title: "Book a ticket", Form: req, Errors: map[string]string{}}
 	for _, e := range errs {
 		if e.Field == "callback_url" {
 			data.Problem = "book_ticket refused the site's callback URL: " + e.Message
 			continue
 		}
-		data.Errors[e.Field] = e.Message
+		if _, ok := data.Errors[e.Field]; !ok {
+			data.Errors[e.Field] = e.Message
+		}
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, "form.html", data)
 }

@@ -19,16 +19,7 @@ const maxSeen = 100_000
 func (s *Site) handleBookingCallback(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Received++
-	down := s.down > 0
-	if down {
-		s.down--
-		s.stats.Unavailable++
-	}
 	s.mu.Unlock()
-	if down {
-		writeError(w, http.StatusServiceUnavailable, "the receiver is down (simulated)")
-		return
-	}
 
 	// Verify before trusting a single byte of the body.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
@@ -51,6 +42,20 @@ func (s *Site) handleBookingCallback(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(body, &ev); err != nil || ev.Data.BookingID == "" {
 		s.reject()
 		writeError(w, http.StatusBadRequest, "the event is not a booking event")
+		return
+	}
+
+	// The simulated outage refuses only genuine deliveries, so that a
+	// stranger's unsigned posts cannot use it up.
+	s.mu.Lock()
+	down := s.down > 0
+	if down {
+		s.down--
+		s.stats.Unavailable++
+	}
+	s.mu.Unlock()
+	if down {
+		writeError(w, http.StatusServiceUnavailable, "the receiver is down (simulated)")
 		return
 	}
 

@@ -20,6 +20,9 @@ const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 var now = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 
+// origin is where the test sites are served.
+const origin = "http://127.0.0.1:8080"
+
 func newSite(t *testing.T) *travel.Site {
 	t.Helper()
 	s, err := travel.New(travel.Config{
@@ -39,7 +42,7 @@ func deliver(t *testing.T, s http.Handler, key, id string, sent time.Time) int {
 		Data: booking.EventData{BookingID: "bk_1", Status: booking.Confirmed}})
 	signer, err := booking.NewSigner(key)
 	require.NoError(t, err)
-	r := httptest.NewRequest("POST", "/booking/callback", bytes.NewReader(body))
+	r := httptest.NewRequest("POST", origin+"/booking/callback", bytes.NewReader(body))
 	for k, v := range signer.Headers(id, sent, body) {
 		r.Header[k] = v
 	}
@@ -100,7 +103,7 @@ func FuzzBookingCallback(f *testing.F) {
 	require.NoError(f, err)
 	defer s.Close()
 	f.Fuzz(func(t *testing.T, body []byte, id, ts string) {
-		r := httptest.NewRequest("POST", "/booking/callback", bytes.NewReader(body))
+		r := httptest.NewRequest("POST", origin+"/booking/callback", bytes.NewReader(body))
 		r.Header.Set("webhook-id", id)
 		r.Header.Set("webhook-timestamp", ts)
 		r.Header.Set("webhook-signature", "v1,AAAA")
@@ -118,7 +121,7 @@ func FuzzAuthCallback(f *testing.F) {
 	f.Add("state=%zz", "\x00")
 	s := newFuzzSite(f)
 	f.Fuzz(func(t *testing.T, query, cookie string) {
-		r := httptest.NewRequest("GET", "/auth/callback", nil)
+		r := httptest.NewRequest("GET", origin+"/auth/callback", nil)
 		r.URL.RawQuery = query
 		r.AddCookie(&http.Cookie{Name: "travel_state", Value: sanitizeCookie(cookie)})
 		w := httptest.NewRecorder()
@@ -134,12 +137,16 @@ func FuzzBookForm(f *testing.F) {
 	f.Add("%%%")
 	s := newFuzzSite(f)
 	f.Fuzz(func(t *testing.T, form string) {
-		r := httptest.NewRequest("POST", "/travel/book", strings.NewReader(form))
+		r := httptest.NewRequest("POST", origin+"/travel/book", strings.NewReader(form))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Origin", origin)
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
-		if w.Code != http.StatusSeeOther && w.Code != http.StatusBadRequest {
-			t.Fatalf("a signed-out booking got %d; want a redirect to sign in, or 400", w.Code)
+		switch w.Code {
+		case http.StatusSeeOther, http.StatusBadRequest, http.StatusUnprocessableEntity:
+		default:
+			t.Fatalf("a signed-out booking got %d; want a redirect to sign in, 400 or 422",
+				w.Code)
 		}
 	})
 }

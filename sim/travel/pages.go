@@ -19,13 +19,35 @@ func parsePages() *template.Template {
 	return template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"))
 }
 
-// fieldView is one labelled input of the booking form.
+// fieldView is one labelled input of the booking form. Every field is
+// required; MaxLength and Pattern repeat the server's rules so that the
+// browser can point at a mistake before anything is sent.
 type fieldView struct {
 	Name, Label, Type, Value, Error string
+	MaxLength                       int
+	Pattern, Hint                   string
+}
+
+// fieldRules are the browser-side hints for the form's inputs, the same
+// limits as [booking.Request.Validate] and [checkForm] apply.
+var fieldRules = map[string]struct {
+	maxLength     int
+	pattern, hint string
+}{
+	"name":  {maxLength: 100},
+	"email": {maxLength: 254},
+	"phone": {maxLength: 25, pattern: `\+?[0-9 \(\)\-]{6,25}`,
+		hint: "6 to 15 digits, optionally with +, spaces, dashes or brackets"},
+	"from": {maxLength: 60},
+	"to":   {maxLength: 60},
+	"date": {maxLength: 10},
+	"time": {maxLength: 5},
 }
 
 func newField(name, label, typ, value string, errs map[string]string) fieldView {
-	return fieldView{Name: name, Label: label, Type: typ, Value: value, Error: errs[name]}
+	rule := fieldRules[name]
+	return fieldView{Name: name, Label: label, Type: typ, Value: value, Error: errs[name],
+		MaxLength: rule.maxLength, Pattern: rule.pattern, Hint: rule.hint}
 }
 
 // pageData is what every page template may use.

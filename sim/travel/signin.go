@@ -19,6 +19,10 @@ import (
 // loginLifetime is how long a started sign-in may take.
 const loginLifetime = 10 * time.Minute
 
+// maxLogins bounds the sign-ins in progress; starting one more forgets the
+// oldest.
+const maxLogins = 1_000
+
 // login is a sign-in in progress, found by its state.
 type login struct {
 	provider string
@@ -94,8 +98,7 @@ func (s *Site) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		l.returnTo = "/travel?resume=1"
 	}
 	s.mu.Lock()
-	s.pruneLogins()
-	s.logins[state] = l
+	s.logins.put(s.cfg.Now(), state, l)
 	s.mu.Unlock()
 	s.setCookie(w, stateCookie, state, "/auth/", loginLifetime)
 
@@ -104,16 +107,6 @@ func (s *Site) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		opts = append(opts, oidc.Nonce(nonce))
 	}
 	http.Redirect(w, r, p.oauth.AuthCodeURL(state, opts...), http.StatusFound)
-}
-
-// pruneLogins forgets sign-ins that expired. s.mu must be held.
-func (s *Site) pruneLogins() {
-	now := s.cfg.Now()
-	for k, l := range s.logins {
-		if now.After(l.expires) {
-			delete(s.logins, k)
-		}
-	}
 }
 
 // handleAuthCallback is the redirect URI: check state, then the error or the
@@ -128,11 +121,10 @@ func (s *Site) handleAuthCallback(w http.ResponseWriter, r *http.Request) {
 		mine = c.Value
 	}
 	s.mu.Lock()
-	l, ok := s.logins[state]
-	ok = ok && !s.cfg.Now().After(l.expires)
+	l, ok := s.logins.get(s.cfg.Now(), state)
 	match := ok && mine == state
 	if match {
-		delete(s.logins, state)
+		s.logins.take(s.cfg.Now(), state)
 	}
 	s.mu.Unlock()
 	switch {
@@ -163,9 +155,17 @@ func (s *Site) handleAuthCallback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, title, msg)
 		return
 	}
-	if iss := q.Get("iss"); iss != "" && p.Issuer != "" && iss != p.Issuer {
-		s.fail(w, r, http.StatusBadRequest, "Sign-in refused: wrong issuer",
-			"The response names issuer "+iss+", not "+p.Issuer+" (mix-up attack?).")
+	// RFC 9207: an OpenID provider that advertises
+	// authorization_response_iss_parameter_supported names itself in every
+	// response, so a response without iss is as suspect as one with another.
+	if iss := q.Get("iss"); p.Issuer != "" && iss != p.Issuer {
+		msg := "The response names issuer " + iss + ", not " + p.Issuer + " (mix-up attack?)."
+		if iss == "" {
+			msg = p.Label + " always names itself in its sign-in responses (the iss " +
+				"parameter of RFC 9207), but this one did not, so it was refused " +
+				"(mix-up attack?). Start again from the sign-in page."
+		}
+		s.fail(w, r, http.StatusBadRequest, "Sign-in refused: wrong issuer", msg)
 		return
 	}
 

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"golang.org/x/oauth2"
 
 	"callbacklab/sim/booking"
@@ -99,11 +100,13 @@ type Stats struct {
 // documentation for its routes. It is safe for concurrent use.
 type Site struct {
 	cfg       Config
+	host      string // the host:port of cfg.Origin
 	callback  string
 	providers map[string]*signInProvider
 	verifier  *booking.Verifier
 	pages     *template.Template
 	handler   http.Handler
+	mux       *chi.Mux // the routes, to name the methods a path allows
 	hub       *hub
 
 	ctx    context.Context
@@ -112,11 +115,11 @@ type Site struct {
 
 	mu           sync.Mutex
 	sessions     map[string]*session
-	logins       map[string]*login // by state
-	drafts       map[string]booking.Request
-	bookings     map[string]*Booking // by book_ticket's id
-	bookingOrder []string            // ids, oldest first
-	seen         map[string]bool     // processed webhook ids
+	logins       *expiring[*login]          // by state
+	drafts       *expiring[booking.Request] // by draft cookie
+	bookings     map[string]*Booking        // by book_ticket's id
+	bookingOrder []string                   // ids, oldest first
+	seen         map[string]bool            // processed webhook ids
 	seenOrder    []string
 	down         int // answer 503 to this many callbacks
 	stats        Stats
@@ -149,11 +152,12 @@ func New(cfg Config) (*Site, error) {
 	}
 
 	s := &Site{
-		cfg: cfg, callback: cfg.Origin + "/booking/callback", verifier: v,
+		cfg: cfg, host: origin.Host, callback: cfg.Origin + "/booking/callback", verifier: v,
 		providers: map[string]*signInProvider{}, pages: parsePages(), hub: newHub(),
-		sessions: map[string]*session{}, logins: map[string]*login{},
-		drafts: map[string]booking.Request{}, bookings: map[string]*Booking{},
-		seen: map[string]bool{},
+		sessions: map[string]*session{}, logins: newExpiring[*login](maxLogins, loginLifetime),
+		drafts:   newExpiring[booking.Request](maxDrafts, draftLifetime),
+		bookings: map[string]*Booking{},
+		seen:     map[string]bool{},
 	}
 	for _, p := range cfg.Providers {
 		if p.Name == "" || p.ClientID == "" || p.Endpoint.AuthURL == "" {
