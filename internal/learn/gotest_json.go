@@ -2,9 +2,11 @@ package learn
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,7 +91,8 @@ type PackageResult struct {
 	ImportPath string
 	// Outcome is the package's outcome.
 	Outcome PackageOutcome
-	// Tests are the package's tests and subtests in the order they started.
+	// Tests are the package's tests and subtests in the order they started; [PackageResult.Failed]
+	// puts the failures in declaration order.
 	Tests []TestResult
 	// BuildErrors are the compiler's (or vet's) messages when the build failed.
 	BuildErrors []string
@@ -101,8 +104,20 @@ type PackageResult struct {
 }
 
 // Failed returns the tests that failed or timed out, leaving out a parent test whose failure
-// is only that one of its subtests failed.
+// is only that one of its subtests failed. They come in the order the tests are declared in
+// the test files, each test's subtests in the order they started: parallel tests finish in
+// any order, and a lesson's first test is its first task, so its failure is the one to read
+// first.
 func (p PackageResult) Failed() []TestResult {
+	// A top-level test's first "run" event comes in declaration order, even for parallel
+	// tests: they start one after the other and pause before the first of them goes on.
+	rank := map[string]int{}
+	for i, t := range p.Tests {
+		if _, ok := rank[topLevel(t.Name)]; !ok {
+			rank[topLevel(t.Name)] = i
+		}
+	}
+
 	var out []TestResult
 	for i, t := range p.Tests {
 		if t.Passed() || t.Status == TestRunning {
@@ -113,7 +128,16 @@ func (p PackageResult) Failed() []TestResult {
 		}
 		out = append(out, t)
 	}
+	slices.SortStableFunc(out, func(a, b TestResult) int {
+		return cmp.Compare(rank[topLevel(a.Name)], rank[topLevel(b.Name)])
+	})
 	return out
+}
+
+// topLevel returns the top-level test of a test or subtest name ("TestA" for "TestA/x/y").
+func topLevel(name string) string {
+	top, _, _ := strings.Cut(name, "/")
+	return top
 }
 
 func hasFailedChild(tests []TestResult, parent string) bool {

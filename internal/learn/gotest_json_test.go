@@ -191,3 +191,22 @@ func FuzzParseGoTestJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestFailedInDeclarationOrder checks the failures of parallel tests come in the order the
+// tests are declared, although the third test failed first. The fixture is a real run of
+// TestFirst (subtests a and b), TestSecond and TestThird, all calling t.Parallel.
+func TestFailedInDeclarationOrder(t *testing.T) {
+	got := parseFixture(t, "parallel")
+	require.Len(t, got, 1, "the fixture holds one package")
+	var names []string
+	for _, f := range got[0].Failed() {
+		names = append(names, f.Name)
+	}
+	want := []string{"TestFirst/a", "TestFirst/b", "TestSecond", "TestThird"}
+	assert.Empty(t, cmp.Diff(want, names),
+		"the first task's failures come first, then the others as declared (-want +got)")
+
+	l := LessonState{Tests: got[0].Tests}
+	assert.Equal(t, "TestFirst/a", l.FirstFailure(),
+		"the first failure a learner sees belongs to the first task")
+}

@@ -19,7 +19,8 @@ type TermOptions struct {
 	MaxTests int
 	// MaxLines is how many lines of one failure are shown; zero means 12.
 	MaxLines int
-	// Command is how the learner runs callbacklab, for the hint line; empty means
+	// Command is how the learner runs callbacklab, used in every command the report
+	// suggests ("go run . hint 1" when the learner runs it with `go run .`); empty means
 	// "callbacklab".
 	Command string
 }

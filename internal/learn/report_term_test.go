@@ -86,6 +86,37 @@ func TestWriteReport(t *testing.T) {
 	}
 }
 
+func TestWriteReportCommand(t *testing.T) {
+	p := fixtureProgress(t)
+	allDone := p.clone()
+	for i := range allDone.Lessons {
+		allDone.Lessons[i].State = StateDone
+	}
+	tests := []struct {
+		name    string
+		p       Progress
+		command string
+		want    string
+	}{
+		{name: "hintDefault", p: p, want: "callbacklab hint 2"},
+		{name: "hintGoRun", p: p, command: "go run .", want: "go run . hint 2"},
+		{name: "solutionDefault", p: allDone, want: "callbacklab solution N"},
+		{name: "solutionGoRun", p: allDone, command: "go run .", want: "go run . solution N"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			require.NoError(t, WriteReport(&b, tt.p, TermOptions{Command: tt.command}))
+			assert.Contains(t, b.String(), tt.want,
+				"the report suggests the command the way the learner runs callbacklab")
+			if tt.command != "" {
+				assert.NotContains(t, b.String(), "callbacklab ",
+					"a learner who runs `go run .` may have no callbacklab command")
+			}
+		})
+	}
+}
+
 func TestShortenPanicKeepsMessageAndLessonFrames(t *testing.T) {
 	p := fixtureProgress(t)
 	l, ok := p.Lesson("04-panic")

@@ -32,12 +32,28 @@ type Runner struct {
 	Root string
 	// Tracker receives every lesson's result as soon as its package finishes.
 	Tracker *Tracker
-	// Timeout is the -timeout of each test binary; zero means [DefaultTimeout].
+	// Timeout is the -timeout of each test binary; zero means [DefaultTimeout]. A negative
+	// timeout is refused by [Runner.Run]: `go test` would take it as "no limit", and an
+	// endless loop would hang the run. Check a timeout a learner typed with [CheckTimeout].
 	Timeout time.Duration
+	// Command is how the learner runs callbacklab, for the commands messages suggest (such
+	// as "go run . reset 01"); empty means "callbacklab".
+	Command string
 	// GoCommand is the go command to run; empty means "go" from PATH.
 	GoCommand string
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+}
+
+// CheckTimeout returns an error, worded for the learner, when d cannot be a test timeout:
+// zero or less would mean "no limit" to `go test`, so a test stuck in an endless loop would
+// never end. Commands check their -timeout flag with it.
+func CheckTimeout(d time.Duration) error {
+	if d > 0 {
+		return nil
+	}
+	return fmt.Errorf("the timeout must be more than zero, such as %v or 1m (got %v): "+
+		"it is how long a lesson's tests may run before they count as stuck", DefaultTimeout, d)
 }
 
 // Run runs the tests of the lessons in dirs (folder names such as "01-first-callbacks"), all
@@ -45,13 +61,16 @@ type Runner struct {
 // each lesson's result in the tracker as its package finishes. Cancelling ctx kills the go
 // command and its test binaries; the lessons that did not finish keep the state "running"
 // and Run returns ctx's error. Failing tests are not an error: Run returns an error only when
-// the tests could not be run at all.
+// the tests could not be run at all, or r.Timeout is negative.
 func (r *Runner) Run(ctx context.Context, dirs []string) error {
+	if r.Timeout < 0 {
+		return CheckTimeout(r.Timeout)
+	}
 	if len(dirs) == 0 {
 		return nil
 	}
 	timeout := r.Timeout
-	if timeout <= 0 {
+	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
 	started := r.now()
@@ -189,7 +208,7 @@ func (r *Runner) lessonState(dir string, pr PackageResult, d time.Duration) Less
 	case PackageNoTests:
 		s.State = StateFailing
 		s.Output = append(s.Output, "this lesson has no test files: were they deleted? "+
-			"`callbacklab reset "+dir[:2]+"` restores them")
+			"`"+r.command()+" reset "+dir[:2]+"` restores them")
 	default:
 		s.State = StateFailing
 	}
@@ -208,6 +227,13 @@ func (r *Runner) relative(lines []string) []string {
 		out[i] = strings.ReplaceAll(l, prefix, "")
 	}
 	return out
+}
+
+func (r *Runner) command() string {
+	if r.Command == "" {
+		return "callbacklab"
+	}
+	return r.Command
 }
 
 func (r *Runner) now() time.Time {

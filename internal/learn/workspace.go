@@ -13,8 +13,9 @@ import (
 )
 
 // ErrNoWorkspace is returned by [FindRoot] when no callbacklab folder encloses the start
-// directory.
-var ErrNoWorkspace = errors.New("learn: no callbacklab folder with lessons found here " +
+// directory. Like the other errors a learner reads ([LessonByKey]'s, [CheckTimeout]'s), its
+// text has no package prefix: the command line puts its own "callbacklab: " in front.
+var ErrNoWorkspace = errors.New("no callbacklab folder with lessons found here " +
 	"(run this inside your callbacklab folder, or pass --dir)")
 
 // ModulePath is the module path the lessons' go.mod declares.
@@ -93,7 +94,7 @@ func FindLessons(root string) ([]Lesson, error) {
 		})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("learn: no lesson folders (NN-name) in %s",
+		return nil, fmt.Errorf("no lesson folders (NN-name) in %s",
 			filepath.Join(root, "lessons"))
 	}
 	return out, nil
@@ -114,7 +115,8 @@ func readmeTitle(path, fallback string) string {
 }
 
 // LessonByKey returns the lesson whose number or folder name is key ("2", "02" or
-// "02-callback-contract").
+// "02-callback-contract"). When there is none, the error reads as the learner should see
+// it, such as `no lesson "99" (try a number from 1 to 9)`.
 func LessonByKey(all []Lesson, key string) (Lesson, error) {
 	n, err := strconv.Atoi(key)
 	for _, l := range all {
@@ -122,5 +124,5 @@ func LessonByKey(all []Lesson, key string) (Lesson, error) {
 			return l, nil
 		}
 	}
-	return Lesson{}, fmt.Errorf("learn: no lesson %q (try a number from 1 to %d)", key, len(all))
+	return Lesson{}, fmt.Errorf("no lesson %q (try a number from 1 to %d)", key, len(all))
 }

@@ -32,6 +32,36 @@ func run(t *testing.T, what string, f func()) {
 	f()
 }
 
+// goName returns the Go name of one of the lesson's errors, as a learner writes it in code.
+func goName(err error) string {
+	switch err {
+	case ErrMissingField:
+		return "ErrMissingField"
+	case ErrSameStation:
+		return "ErrSameStation"
+	}
+	return fmt.Sprintf("%q", err)
+}
+
+// tallyProblem names the likely mistake behind counts returning (confirmed, failed) instead
+// of (wantOK, wantBad).
+func tallyProblem(confirmed, failed, wantOK, wantBad int) string {
+	switch sum := confirmed + failed; {
+	case confirmed == 0 && failed == 0:
+		return "counts sees none of what record counted: both closures must share the " +
+			"same counters, declared in Tally outside the two closures"
+	case sum > wantOK+wantBad:
+		return "some outcomes were counted twice: each call to record counts exactly one " +
+			"outcome, as confirmed when err is nil and as failed otherwise (did you forget a " +
+			"return or an else?)"
+	case sum == wantOK+wantBad:
+		return "every outcome was counted, but some as the wrong kind: a nil error is a " +
+			"confirmation, a non-nil error a failure (and counts returns confirmed first)"
+	}
+	return "some outcomes were not counted: record must count every call, confirmed when " +
+		"err is nil and failed otherwise"
+}
+
 func TestNewIDSource(t *testing.T) {
 	t.Parallel()
 
@@ -143,8 +173,9 @@ func TestBookTicket(t *testing.T) {
 				return
 			}
 			require.Error(t, gotErr, "booking %s is invalid, so done must get an error", in)
-			assert.ErrorIs(t, gotErr, tt.wantErr, "for booking %s the error must wrap %v "+
-				"(use fmt.Errorf(\"%%w: ...\", %v, ...)); got %q", in, tt.wantErr, tt.wantErr, gotErr)
+			assert.ErrorIs(t, gotErr, tt.wantErr, "for booking %s the error must wrap %s "+
+				"(use fmt.Errorf(\"%%w: ...\", %s, ...)); got %q", in, goName(tt.wantErr),
+				goName(tt.wantErr), gotErr)
 			assert.Contains(t, gotErr.Error(), tt.mention, "for booking %s the error must "+
 				"say which field or station is wrong (%q); got %q", in, tt.mention, gotErr)
 			assert.Zero(t, gotConf, "for rejected booking %s done must get an empty "+
@@ -188,8 +219,8 @@ func TestTally(t *testing.T) {
 	})
 
 	assert.Equal(t, [2]int{3, 2}, [2]int{confirmed, failed}, "after record got 3 confirmations "+
-		"and 2 errors, counts must return (3, 2) as (confirmed, failed): both closures "+
-		"must share the same counters")
+		"and 2 errors, counts must return (3, 2) as (confirmed, failed); it returned (%d, %d): %s",
+		confirmed, failed, tallyProblem(confirmed, failed, 3, 2))
 	assert.Equal(t, [2]int{0, 0}, [2]int{freshOK, freshBad}, "a new Tally must start at (0, 0), "+
 		"whatever earlier tallies recorded")
 }
