@@ -1,7 +1,6 @@
 package idp
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -55,11 +54,6 @@ func (p *provider) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 
 	pa, err := p.newPending(req)
-	if errors.Is(err, errBusy) {
-		p.redirectError(w, r, redirectURI, state, oauthErrorf(errTemporarilyUnavailable,
-			"too many sign-ins are in progress; try again in a few minutes"))
-		return
-	}
 	if err != nil {
 		p.redirectError(w, r, redirectURI, state, serverError)
 		return
@@ -140,9 +134,13 @@ func (p *provider) checkClientRedirect(params url.Values) (Client, string, strin
 	case len(uris) > 1:
 		return Client{}, "", "The request has redirect_uri more than once."
 	case !slices.Contains(client.RedirectURIs, uris[0]):
+		// Like real providers, the page does not list the registered URIs:
+		// that list would tell anyone where the client accepts codes.
 		return Client{}, "", "The redirect_uri " + quote(uris[0]) + " is not registered for " +
-			client.displayName() + ". Registered: " + strings.Join(client.RedirectURIs, ", ") +
-			". They must match exactly: scheme, host, port, path, case and trailing slash."
+			client.displayName() + ". Redirect URIs must match a registered one exactly: " +
+			"scheme, host, port, path, case and trailing slash. Check the client's " +
+			"registration (the Clients of the provider's configuration; in callbacklab, " +
+			"sim/wire.go) and the redirect URL the site sends."
 	}
 	return client, uris[0], ""
 }

@@ -51,15 +51,14 @@ func (p *provider) issueTokens(g tokenGrant) (map[string]any, *oauthError) {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.pruneLocked(now)
-	p.access[access] = &accessToken{
+	p.access.put(now, access, &accessToken{
 		clientID: g.client.ID, user: g.user, scopes: g.scopes,
 		expires: now.Add(accessTokenTTL), grant: g.grant,
-	}
-	p.refresh[refresh] = &refreshToken{
+	})
+	p.refresh.put(now, refresh, &refreshToken{
 		clientID: g.client.ID, user: g.user, scopes: g.scopes, authTime: g.authTime,
 		expires: now.Add(refreshTTL), grant: g.grant,
-	}
+	})
 	return resp, nil
 }
 

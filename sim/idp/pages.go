@@ -44,11 +44,18 @@ func (p *provider) view(u Persona) personaView {
 	}
 }
 
-// render writes a page with headers that keep it out of frames and caches.
+// render writes one of the provider's pages.
 func (p *provider) render(w http.ResponseWriter, status int, name string, data page) {
 	data.Provider, data.Label = p.name, p.label
+	renderPage(w, p.pages, status, name, data)
+}
+
+// renderPage writes a page with headers that keep it out of frames and
+// caches.
+func renderPage(w http.ResponseWriter, pages *template.Template, status int, name string,
+	data page) {
 	var buf bytes.Buffer
-	if err := p.pages.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
 		panic("idp: template " + name + ": " + err.Error()) // a bug in our own templates
 	}
 	h := w.Header()

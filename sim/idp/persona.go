@@ -75,7 +75,8 @@ func urlPathEscape(s string) string {
 func (p *provider) avatar(w http.ResponseWriter, r *http.Request) {
 	initials := strings.TrimSuffix(chi.URLParam(r, "initials"), ".svg")
 	if n := utf8.RuneCountInString(initials); n == 0 || n > 2 || !allLetters(initials) {
-		http.Error(w, "avatar: want one or two letters, like /avatar/AM.svg", http.StatusNotFound)
+		p.renderError(w, http.StatusNotFound, "Picture not found.",
+			"Pictures are one or two letters, like /avatar/AM.svg.")
 		return
 	}
 	h := fnv.New32a()

@@ -17,7 +17,6 @@ const (
 	accessTokenTTL = time.Hour
 	refreshTTL     = 30 * 24 * time.Hour
 	idTokenTTL     = time.Hour
-	pruneEvery     = time.Minute
 )
 
 // endpointPaths are the paths of a provider's endpoints below its issuer.
@@ -43,13 +42,12 @@ type provider struct {
 
 	mu           sync.Mutex
 	quirks       Quirks
-	pending      map[string]*pendingAuth
-	sessions     map[string]*session
-	codes        map[string]*authCode
-	access       map[string]*accessToken
-	refresh      map[string]*refreshToken
+	pending      *boundedMap[*pendingAuth]
+	sessions     *boundedMap[*session]
+	codes        *boundedMap[*authCode]
+	access       *boundedMap[*accessToken]
+	refresh      *boundedMap[*refreshToken]
 	recentNonces [2]string // the latest nonces, for NonceFromAnotherSession
-	lastPrune    time.Time
 }
 
 func newProvider(name, label string, oidc bool, baseURL string, cfg Config,
@@ -71,11 +69,11 @@ func newProvider(name, label string, oidc bool, baseURL string, cfg Config,
 		clock:    cfg.Now,
 		rand:     cfg.Rand,
 		pages:    pages,
-		pending:  map[string]*pendingAuth{},
-		sessions: map[string]*session{},
-		codes:    map[string]*authCode{},
-		access:   map[string]*accessToken{},
-		refresh:  map[string]*refreshToken{},
+		pending:  newBoundedMap[*pendingAuth](maxPending, pendingTTL),
+		sessions: newBoundedMap[*session](maxSessions, sessionTTL),
+		codes:    newBoundedMap[*authCode](maxCodes, codeRetention),
+		access:   newBoundedMap[*accessToken](maxTokens, accessTokenTTL),
+		refresh:  newBoundedMap[*refreshToken](maxTokens, refreshTTL),
 	}
 }
 

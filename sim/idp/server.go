@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -73,6 +74,7 @@ type Client struct {
 // safe for concurrent use.
 type Server struct {
 	providers map[string]*provider
+	pages     *template.Template // for the pages outside both providers
 	handler   http.Handler
 }
 
@@ -94,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 	baseURL := strings.TrimSuffix(cfg.BaseURL, "/")
 
 	pages := parsePages()
-	s := &Server{providers: map[string]*provider{
+	s := &Server{pages: pages, providers: map[string]*provider{
 		Google:   newProvider(Google, "Google (mock)", true, baseURL, cfg, pages),
 		Facebook: newProvider(Facebook, "Facebook (mock)", false, baseURL, cfg, pages),
 	}}

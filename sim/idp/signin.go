@@ -3,25 +3,58 @@ package idp
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
+	"mime"
 	"net/http"
 	"net/mail"
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// readForm parses a POSTed form body, bounded in size, refusing duplicates.
-func readForm(r *http.Request) (url.Values, bool) {
-	params, err := readParams(r)
-	if err != nil {
+// maxPageFormBytes bounds the body of the sign-in and consent forms. The
+// largest honest one, the custom-claims form, is well under 4 KiB even with
+// every character percent-encoded.
+const maxPageFormBytes = 16 << 10
+
+// readPageForm parses the body of a sign-in or consent form: URL-encoded
+// only, bounded in size, each field at most once. Multipart bodies are
+// refused rather than parsed, because parsing them can leave temporary files
+// behind. On failure it shows an error page and returns false.
+func (p *provider) readPageForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/x-www-form-urlencoded" {
+		p.renderError(w, http.StatusUnsupportedMediaType, "The form was sent in a format "+
+			"this page does not read.", "Send it from the page, as a normal HTML form "+
+			"(application/x-www-form-urlencoded). Go back to the site and start again.")
 		return nil, false
 	}
-	for _, vs := range params {
+
+	r.Body = http.MaxBytesReader(w, r.Body, maxPageFormBytes)
+	err := r.ParseForm()
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		p.renderError(w, http.StatusRequestEntityTooLarge, "The form is too large.",
+			fmt.Sprintf("This form takes at most %d KiB; yours was larger. Shorten what you "+
+				"typed, or go back to the site and start again.", maxPageFormBytes>>10))
+		return nil, false
+	}
+	if err != nil {
+		p.renderError(w, http.StatusBadRequest, "The form could not be read.",
+			"Its fields are not valid URL encoding. Go back to the site and start again.")
+		return nil, false
+	}
+
+	for name, vs := range r.PostForm { // the body alone, never the query
 		if len(vs) > 1 {
+			p.renderError(w, http.StatusBadRequest, "The form could not be read.",
+				"The field "+quote(name)+" was sent more than once. "+
+					"Go back to the site and start again.")
 			return nil, false
 		}
 	}
-	return params, true
+	return r.PostForm, true
 }
 
 // pendingFromForm finds the pending request a page's form belongs to and
@@ -55,10 +88,8 @@ func (p *provider) signInPage(w http.ResponseWriter, r *http.Request) {
 // signIn handles the sign-in form: a persona or custom claims. It starts a
 // login session and sends the browser on to the consent page.
 func (p *provider) signIn(w http.ResponseWriter, r *http.Request) {
-	form, ok := readForm(r)
+	form, ok := p.readPageForm(w, r)
 	if !ok {
-		p.renderError(w, http.StatusBadRequest, "The sign-in form could not be read.",
-			"Go back to the site and start again.")
 		return
 	}
 	pa, ok := p.pendingFromForm(w, form)
@@ -82,11 +113,6 @@ func (p *provider) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 
 	sid, err := p.startSession(pa.id, user)
-	if errors.Is(err, errBusy) {
-		p.renderError(w, http.StatusServiceUnavailable, "Too many people are signed in.",
-			"Try again in a few minutes, or restart callbacklab.")
-		return
-	}
 	if err != nil {
 		p.renderError(w, http.StatusInternalServerError, "Signing in failed.", "Try again.")
 		return
@@ -112,6 +138,13 @@ func customPersona(form url.Values) (Persona, string) {
 	switch {
 	case u.Subject == "" || len(u.Subject) > 255 || strings.IndexFunc(u.Subject, notPrintable) >= 0:
 		return u, "The subject (sub) must be 1 to 255 printable ASCII characters."
+	case hiddenChars(u.Name):
+		return u, "The name contains an invisible or control character (such as a line " +
+			"break, an escape, a zero-width space or a right-to-left override). " +
+			"Type the name with visible characters only."
+	case hiddenChars(u.Email):
+		return u, "The email address contains an invisible or control character. " +
+			"Type it with visible characters only."
 	case len(u.Name) > 200:
 		return u, "The name must be at most 200 characters."
 	case u.Email != "" && !validEmail(u.Email):
@@ -126,6 +159,27 @@ func customPersona(form url.Values) (Persona, string) {
 }
 
 func notPrintable(r rune) bool { return r < 0x21 || r > 0x7e }
+
+// hiddenChars reports whether s has characters a claim should never carry
+// because they change or hide what a reader sees: invalid UTF-8, control
+// characters (C0, DEL, C1: escapes, line breaks), the bidirectional controls
+// such as U+202E, which make text read backwards, the other invisible
+// format characters (zero-width space, word joiner, byte order mark, soft
+// hyphen) and the line and paragraph separators. The zero-width joiner and
+// non-joiner (U+200D, U+200C) stay allowed: names in Persian and other
+// scripts, and emoji, need them.
+func hiddenChars(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	return strings.ContainsFunc(s, func(r rune) bool {
+		if r == '\u200c' || r == '\u200d' {
+			return false
+		}
+		return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co) ||
+			r == utf8.RuneError
+	})
+}
 
 func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
@@ -151,10 +205,8 @@ func (p *provider) consentPage(w http.ResponseWriter, r *http.Request) {
 // consent handles the consent form: allow issues a code, decline sends
 // access_denied. Either way the pending request is finished.
 func (p *provider) consent(w http.ResponseWriter, r *http.Request) {
-	form, ok := readForm(r)
+	form, ok := p.readPageForm(w, r)
 	if !ok {
-		p.renderError(w, http.StatusBadRequest, "The consent form could not be read.",
-			"Go back to the site and start again.")
 		return
 	}
 	pa, ok := p.pendingFromForm(w, form)

@@ -1,7 +1,6 @@
 package idp
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -74,55 +73,25 @@ type refreshToken struct {
 	grant    *grant
 }
 
-// maxPending and maxSessions bound the sign-ins in progress and the login
-// sessions, so that a flood of requests cannot use up memory.
-//
-// TODO: Codes and tokens have no such bound; they are pruned when they
-// expire, so only a client that keeps signing in or refreshing for hours
-// makes the maps grow large.
+// The bounds of what a provider stores. When a store is full, the oldest
+// entry makes room for the new one (see [boundedMap]): 10,000 requests from
+// one attacker then cost only older entries, and a person whose sign-in was
+// pushed out can start again at once, rather than everyone being locked out
+// until the flood expires.
 const (
 	maxPending  = 10000
 	maxSessions = 10000
+	maxCodes    = 10000
+	maxTokens   = 20000 // access tokens, and refresh tokens, each
 )
 
-// errBusy reports that too many sign-ins are in progress.
-var errBusy = errors.New("idp: too many sign-ins in progress")
+// codeRetention is how long a code is remembered after it was issued: longer
+// than it works (codeTTL), so that a late replay is still recognised as one
+// and still revokes the tokens issued for the code.
+const codeRetention = 10 * time.Minute
 
 // sessionCookie is the name of the provider's login cookie.
 const sessionCookie = "idp_session"
-
-// pruneLocked drops expired entries, at most once a minute. p.mu must be held.
-func (p *provider) pruneLocked(now time.Time) {
-	if now.Sub(p.lastPrune) < pruneEvery {
-		return
-	}
-	p.lastPrune = now
-	for k, v := range p.pending {
-		if now.Sub(v.created) > pendingTTL {
-			delete(p.pending, k)
-		}
-	}
-	for k, v := range p.sessions {
-		if now.Sub(v.authTime) > sessionTTL {
-			delete(p.sessions, k)
-		}
-	}
-	for k, v := range p.codes {
-		if now.Sub(v.issued) > codeTTL {
-			delete(p.codes, k)
-		}
-	}
-	for k, v := range p.access {
-		if now.After(v.expires) {
-			delete(p.access, k)
-		}
-	}
-	for k, v := range p.refresh {
-		if now.After(v.expires) {
-			delete(p.refresh, k)
-		}
-	}
-}
 
 // newPending stores an authorization request until the user answers.
 func (p *provider) newPending(req authRequest) (pendingAuth, error) {
@@ -139,11 +108,7 @@ func (p *provider) newPending(req authRequest) (pendingAuth, error) {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.pruneLocked(now)
-	if len(p.pending) >= maxPending {
-		return pendingAuth{}, errBusy
-	}
-	p.pending[id] = pa
+	p.pending.put(now, id, pa)
 	if req.nonce != "" {
 		p.recentNonces = [2]string{req.nonce, p.recentNonces[0]}
 	}
@@ -152,9 +117,10 @@ func (p *provider) newPending(req authRequest) (pendingAuth, error) {
 
 // attachSession records which login session answers a pending request.
 func (p *provider) attachSession(pendingID, sessionID string) {
+	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if pa, ok := p.pending[pendingID]; ok {
+	if pa, ok := p.pending.get(now, pendingID); ok {
 		pa.sessionID = sessionID
 	}
 }
@@ -164,8 +130,8 @@ func (p *provider) lookupPending(id string) (pendingAuth, bool) {
 	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	pa, ok := p.pending[id]
-	if !ok || now.Sub(pa.created) > pendingTTL {
+	pa, ok := p.pending.get(now, id)
+	if !ok {
 		return pendingAuth{}, false
 	}
 	return *pa, true
@@ -173,10 +139,11 @@ func (p *provider) lookupPending(id string) (pendingAuth, bool) {
 
 // finishPending removes a pending request, reporting whether it was there.
 func (p *provider) finishPending(id string) bool {
+	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	_, ok := p.pending[id]
-	delete(p.pending, id)
+	_, ok := p.pending.get(now, id)
+	p.pending.remove(id)
 	return ok
 }
 
@@ -191,12 +158,10 @@ func (p *provider) startSession(pendingID string, user Persona) (string, error) 
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.pruneLocked(now)
-	if len(p.sessions) >= maxSessions {
-		return "", errBusy
-	}
-	p.sessions[id] = &session{id: id, user: user, authTime: now, consents: map[string][]string{}}
-	if pa, ok := p.pending[pendingID]; ok {
+	p.sessions.put(now, id, &session{
+		id: id, user: user, authTime: now, consents: map[string][]string{},
+	})
+	if pa, ok := p.pending.get(now, pendingID); ok {
 		pa.sessionID = id
 	}
 	return id, nil
@@ -212,8 +177,8 @@ func (p *provider) sessionFor(r *http.Request) (session, bool) {
 	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s, ok := p.sessions[c.Value]
-	if !ok || now.Sub(s.authTime) > sessionTTL {
+	s, ok := p.sessions.get(now, c.Value)
+	if !ok {
 		return session{}, false
 	}
 	cp := *s
@@ -224,9 +189,10 @@ func (p *provider) sessionFor(r *http.Request) (session, bool) {
 // hasConsent reports whether the session's user already granted the client
 // every scope in scopes.
 func (p *provider) hasConsent(sessionID, clientID string, scopes []string) bool {
+	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s, ok := p.sessions[sessionID]
+	s, ok := p.sessions.get(now, sessionID)
 	if !ok {
 		return false
 	}
@@ -241,9 +207,10 @@ func (p *provider) hasConsent(sessionID, clientID string, scopes []string) bool 
 
 // recordConsent remembers that the session's user granted scopes to a client.
 func (p *provider) recordConsent(sessionID, clientID string, scopes []string) {
+	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if s, ok := p.sessions[sessionID]; ok {
+	if s, ok := p.sessions.get(now, sessionID); ok {
 		s.consents[clientID] = slices.Clone(scopes)
 	}
 }
@@ -258,9 +225,8 @@ func (p *provider) issueCode(req authRequest, s session) (string, error) {
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.pruneLocked(now)
-	p.codes[code] = &authCode{
+	p.codes.put(now, code, &authCode{
 		req: req, user: s.user, authTime: s.authTime, issued: now, grant: &grant{},
-	}
+	})
 	return code, nil
 }

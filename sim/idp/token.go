@@ -120,7 +120,7 @@ func (p *provider) exchangeCode(client Client, form url.Values) (map[string]any,
 
 	// Look the code up and use it up, in one step under the lock.
 	p.mu.Lock()
-	ac, ok := p.codes[code]
+	ac, ok := p.codes.get(now, code)
 	switch {
 	case !ok:
 		p.mu.Unlock()
@@ -190,7 +190,7 @@ func (p *provider) exchangeRefresh(client Client, form url.Values) (map[string]a
 	now := p.now()
 
 	p.mu.Lock()
-	rt, ok := p.refresh[raw]
+	rt, ok := p.refresh.get(now, raw)
 	switch {
 	case !ok || now.After(rt.expires):
 		p.mu.Unlock()

@@ -37,7 +37,7 @@ func (p *provider) authorizeBearer(w http.ResponseWriter, r *http.Request) (acce
 	}
 	now := p.now()
 	p.mu.Lock()
-	t, ok := p.access[raw]
+	t, ok := p.access.get(now, raw)
 	valid := ok && now.Before(t.expires) && !t.grant.revoked
 	var cp accessToken
 	if valid {
