@@ -73,6 +73,19 @@ func TestJourneySuccess(t *testing.T) {
 			assert.Contains(t, mmd, want, "the journey's diagram should show %q", want)
 		}
 		assert.False(t, strings.Contains(mmd, "Unassigned"), "no hop should be unassigned")
+
+		// Cause before effect: each back-channel call is drawn inside the
+		// browser request that made it.
+		for _, pair := range [][2]string{
+			{"Browser->>Travel: GET /auth/callback", "Travel->>Google: POST /google/token"},
+			{"Browser->>Travel: POST /travel/book", "Travel->>Booking: POST /bookings"},
+		} {
+			cause, effect := strings.Index(mmd, pair[0]), strings.Index(mmd, pair[1])
+			assert.True(t, cause >= 0 && cause < effect, "%q should be drawn before %q",
+				pair[0], pair[1])
+		}
+		assert.Contains(t, mmd, "/auth/callback?code=…&", "codes are not shown")
+		assert.Contains(t, mmd, "202 Accepted, see /bookings/", "a 202 is no redirect")
 	})
 }
 

@@ -1,6 +1,9 @@
 package trace
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net"
 	"net/http"
@@ -11,8 +14,9 @@ import (
 // JourneyCookie is the cookie that names a browser's journey.
 const JourneyCookie = "callbacklab_journey"
 
-// JourneyHeader carries the journey id on back-channel requests. Its
-// presence also tells [Recorder.Middleware] that the sender has recorded the
+// JourneyHeader carries the journey id on back-channel requests, signed by
+// the [Recorder] so that only its [Recorder.Transport] can make one. A valid
+// header also tells [Recorder.Middleware] that the sender has recorded the
 // hop already.
 const JourneyHeader = "Callbacklab-Journey"
 
@@ -35,50 +39,82 @@ type MiddlewareOptions struct {
 
 // Middleware records each request from the browser to the participant
 // named by self, and puts the request's journey in its context so that
-// back-channel calls made while serving it land in the same journey.
-// Requests that carry [JourneyHeader] were recorded by their sender and
-// are not recorded again. Event streams, static files and pictures are not recorded.
+// back-channel calls made while serving it land in the same journey. The
+// request arrow is placed when the request arrives and the answer arrow
+// when the handler returns, so calls made in between are drawn between
+// them.
+//
+// Requests that carry a [JourneyHeader] signed by this recorder's
+// [Recorder.Transport] were recorded by their sender and are not recorded
+// again; the header of any other request (a browser's or a stranger's) is
+// removed and ignored. A browser request without a journey cookie is not
+// recorded: with StartJourneys it gets the cookie, and its journey begins
+// with its next request, so clients that drop cookies cannot push the
+// journeys of real browsers out of the recorder. Event streams, static
+// files and pictures are not recorded.
 func (r *Recorder) Middleware(self Namer, opts MiddlewareOptions) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			// A back-channel request: the sender recorded it.
-			if id, ok := req.Header[JourneyHeader]; ok {
-				journey := ""
-				if len(id) > 0 {
-					journey = id[0]
+			if v, ok := req.Header[JourneyHeader]; ok {
+				if journey, ok := r.openHeader(v); ok {
+					ctx := WithJourney(req.Context(), journey)
+					next.ServeHTTP(w, req.WithContext(ctx))
+					return
 				}
-				next.ServeHTTP(w, req.WithContext(WithJourney(req.Context(), journey)))
-				return
+				req = req.Clone(req.Context())
+				req.Header.Del(JourneyHeader)
 			}
 
-			// A browser request: find or start its journey.
+			// A browser request: find its journey, or give it one for next
+			// time.
 			journey := ""
 			if c, err := req.Cookie(JourneyCookie); err == nil && validID(c.Value) {
 				journey = c.Value
 			} else if opts.StartJourneys {
-				journey = r.NewJourneyID()
 				http.SetCookie(w, &http.Cookie{
-					Name: JourneyCookie, Value: journey, Path: "/",
+					Name: JourneyCookie, Value: r.NewJourneyID(), Path: "/",
 					HttpOnly: true, SameSite: http.SameSiteLaxMode,
 				})
 			}
 			req = req.WithContext(WithJourney(req.Context(), journey))
-			if !recorded(req) {
+			if journey == "" || !recorded(req) {
 				next.ServeHTTP(w, req)
 				return
 			}
 
 			start := r.cfg.Now()
-			sw := &statusWriter{ResponseWriter: w}
-			next.ServeHTTP(sw, req)
-			r.Record(journey, Hop{
+			finish := r.begin(journey, Hop{
 				Time: start, From: Browser, To: nameOr(self(req), "Server"),
 				Method: req.Method, Path: req.URL.RequestURI(),
-				Status: sw.code(), Note: redirectNote(sw.Header()),
-				Duration: r.cfg.Now().Sub(start),
 			})
+			sw := &statusWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, req)
+			finish(sw.code(), answerNote(sw.code(), sw.Header()), r.cfg.Now().Sub(start))
 		})
 	}
+}
+
+// sealHeader returns the JourneyHeader value for a journey: the id and a
+// MAC under the recorder's key.
+func (r *Recorder) sealHeader(journey string) string {
+	m := hmac.New(sha256.New, r.key)
+	m.Write([]byte(journey))
+	return journey + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+// openHeader returns the journey of a JourneyHeader value made by
+// sealHeader, or false for any other value.
+func (r *Recorder) openHeader(v []string) (string, bool) {
+	if len(v) != 1 {
+		return "", false
+	}
+	i := strings.LastIndexByte(v[0], '.')
+	if i < 0 {
+		return "", false
+	}
+	journey := v[0][:i]
+	return journey, hmac.Equal([]byte(r.sealHeader(journey)), []byte(v[0]))
 }
 
 // Transport returns a RoundTripper that records each request sent by the
@@ -102,22 +138,20 @@ type transport struct {
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	journey := JourneyFrom(req.Context())
 	out := req.Clone(req.Context())
-	out.Header.Set(JourneyHeader, journey)
+	out.Header.Set(JourneyHeader, t.rec.sealHeader(journey))
 
 	start := t.rec.cfg.Now()
-	res, err := t.base.RoundTrip(out)
-	h := Hop{
+	finish := t.rec.begin(journey, Hop{
 		Time: start, From: t.from, To: nameOr(t.to(req), req.URL.Host),
 		Method: req.Method, Path: req.URL.RequestURI(),
-		Duration: t.rec.cfg.Now().Sub(start),
-	}
+	})
+	res, err := t.base.RoundTrip(out)
 	if err != nil {
-		h.Note = "no answer: " + errText(err)
+		finish(0, "no answer: "+errText(err), t.rec.cfg.Now().Sub(start))
 	} else {
-		h.Status = res.StatusCode
-		h.Note = redirectNote(res.Header)
+		finish(res.StatusCode, answerNote(res.StatusCode, res.Header),
+			t.rec.cfg.Now().Sub(start))
 	}
-	t.rec.Record(journey, h)
 	return res, err
 }
 
@@ -146,11 +180,17 @@ func recorded(req *http.Request) bool {
 	return true
 }
 
-func redirectNote(h http.Header) string {
-	if loc := h.Get("Location"); loc != "" {
-		return "redirect to " + loc
+// answerNote says where an answer points: a 3xx redirects to its
+// Location, while a 201 or 202 only names where the new resource is.
+func answerNote(status int, h http.Header) string {
+	loc := h.Get("Location")
+	switch {
+	case loc == "":
+		return ""
+	case status >= 300 && status < 400:
+		return "redirect to " + redactURL(loc)
 	}
-	return ""
+	return "see " + redactURL(loc)
 }
 
 func nameOr(name, fallback string) string {

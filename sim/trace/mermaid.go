@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,17 +47,50 @@ func (j Journey) Mermaid() []byte {
 		fmt.Fprintf(&b, "    participant %s as %s\n", MermaidID(p), Escape(Label(p)))
 	}
 
-	// One request and one answer per hop.
-	for _, h := range j.Hops {
+	// One request and one answer per hop, in the order they happened.
+	for _, a := range j.arrowOrder() {
+		h := j.Hops[a.hop]
 		from, to := MermaidID(h.From), MermaidID(h.To)
+		if a.answer {
+			fmt.Fprintf(&b, "    %s-->>%s: %s\n", to, from, Escape(answer(h)))
+			continue
+		}
 		fmt.Fprintf(&b, "    %s->>%s: %s\n", from, to, Escape(h.Method+" "+h.Path))
-		fmt.Fprintf(&b, "    %s-->>%s: %s\n", to, from, Escape(answer(h)))
 	}
 	if j.Dropped > 0 {
 		fmt.Fprintf(&b, "    Note over %s: %d more hops not kept\n",
 			MermaidID(names[len(names)-1]), j.Dropped)
 	}
 	return b.Bytes()
+}
+
+// arrow is one arrow of a diagram: the request or the answer of a hop.
+type arrow struct {
+	hop    int // index in Journey.Hops
+	answer bool
+	pos    int
+}
+
+// arrowOrder returns the arrows of the journey in the order they happened:
+// a request at its Sent position and an answer at its Answered position. A
+// hop without positions (built by hand) has its two arrows after the
+// previous hop's; a hop still waiting for its answer has only its request.
+func (j Journey) arrowOrder() []arrow {
+	var out []arrow
+	last := 0
+	for i, h := range j.Hops {
+		sent, answered := h.Sent, h.Answered
+		if sent == 0 {
+			sent, answered = last+1, last+2
+		}
+		last = max(last, sent, answered)
+		out = append(out, arrow{hop: i, pos: sent})
+		if answered != 0 {
+			out = append(out, arrow{hop: i, answer: true, pos: answered})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b arrow) int { return a.pos - b.pos })
+	return out
 }
 
 // answer is the label of a hop's answer arrow.

@@ -41,8 +41,15 @@ func Label(participant string) string {
 // Hop is one HTTP exchange: a request from one participant to another and
 // the answer it got.
 type Hop struct {
-	// Seq numbers the hops of a journey from 1 in the order they finished.
+	// Seq numbers the hops of a journey from 1 in the order they started.
 	Seq int `json:"seq"`
+
+	// Sent and Answered place the hop's request and answer arrows among all
+	// the arrows of its journey, counted from 1, so that calls made while a
+	// request was being served are drawn between its request and its answer.
+	// Answered is 0 while the answer is still to come.
+	Sent     int `json:"sent"`
+	Answered int `json:"answered"`
 
 	// Time is when the request started.
 	Time time.Time `json:"time"`
@@ -80,6 +87,8 @@ type Journey struct {
 	// Dropped counts the hops that were not kept because the journey was
 	// full.
 	Dropped int `json:"dropped"`
+
+	arrows int // arrows placed so far
 }
 
 // Event tells a subscriber that a journey gained a hop.
@@ -108,8 +117,10 @@ type Config struct {
 type Recorder struct {
 	cfg Config
 
+	key []byte // signs JourneyHeader values, so browsers cannot forge them
+
 	mu       sync.Mutex
-	journeys []*Journey // oldest first
+	journeys []*Journey // least recently active first
 	latest   string     // id of the journey that last gained a hop
 	subs     map[int]chan Event
 	nextSub  int
@@ -129,7 +140,11 @@ func NewRecorder(cfg Config) *Recorder {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
-	return &Recorder{cfg: cfg, subs: map[int]chan Event{}}
+	key := make([]byte, 32)
+	if _, err := io.ReadFull(cfg.Rand, key); err != nil {
+		_, _ = rand.Read(key) // crypto/rand never fails on supported systems
+	}
+	return &Recorder{cfg: cfg, key: key, subs: map[int]chan Event{}}
 }
 
 // NewJourneyID returns a fresh journey id made of 16 hex digits.
@@ -143,45 +158,76 @@ func (r *Recorder) NewJourneyID() string {
 	return "j" + hex.EncodeToString(b)
 }
 
-// Record adds a hop to a journey, creating the journey if needed, and
-// notifies subscribers. An empty journeyID records into the latest journey,
-// or into a new one when there is none.
+// Record adds a finished hop to a journey, creating the journey if needed,
+// and notifies subscribers. A hop with no journey (an empty journeyID) is
+// not recorded: it belongs to no browser that could be shown it.
 func (r *Recorder) Record(journeyID string, h Hop) {
-	h.Path, h.Note = clip(h.Path), clip(h.Note)
+	status, note := h.Status, h.Note
+	r.begin(journeyID, h)(status, note, h.Duration)
+}
+
+// begin adds a hop whose answer is still to come and returns the function
+// that records the answer. Both place an arrow in the journey, so hops
+// recorded in between are drawn inside this one.
+func (r *Recorder) begin(journeyID string, h Hop) func(status int, note string,
+	d time.Duration) {
+	h.Path, h.Note = clip(redactURL(h.Path)), ""
+	if journeyID == "" {
+		return func(int, string, time.Duration) {}
+	}
 	r.mu.Lock()
-	if journeyID == "" {
-		journeyID = r.latest
+	defer r.mu.Unlock()
+	j := r.touch(journeyID, h.Time)
+	h.Seq = len(j.Hops) + j.Dropped + 1
+	if len(j.Hops) >= r.cfg.MaxHops {
+		j.Dropped++
+		return func(int, string, time.Duration) {}
 	}
-	if journeyID == "" {
-		journeyID = "unassigned"
+	j.arrows++
+	h.Sent = j.arrows
+	j.Hops = append(j.Hops, h)
+	i := len(j.Hops) - 1
+	return func(status int, note string, d time.Duration) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		j.arrows++
+		hop := &j.Hops[i]
+		hop.Status, hop.Note, hop.Duration, hop.Answered = status, clip(note), d, j.arrows
+		r.latest = journeyID
+		r.notify(Event{JourneyID: journeyID, Hop: *hop})
 	}
-	j := r.find(journeyID)
-	if j == nil {
-		j = &Journey{ID: journeyID, Start: h.Time}
-		r.journeys = append(r.journeys, j)
-		if len(r.journeys) > r.cfg.MaxJourneys {
-			r.journeys = slices.Delete(r.journeys, 0, len(r.journeys)-r.cfg.MaxJourneys)
+}
+
+// touch returns the journey with the id, creating it if needed, and marks
+// it the most recently active; the least recently active journey is
+// forgotten beyond MaxJourneys, so one busy client cannot push out a
+// traveller who is still clicking. r.mu must be held.
+func (r *Recorder) touch(id string, start time.Time) *Journey {
+	for i, j := range r.journeys {
+		if j.ID == id {
+			r.journeys = append(slices.Delete(r.journeys, i, i+1), j)
+			return j
 		}
 	}
-	h.Seq = len(j.Hops) + j.Dropped + 1
-	if len(j.Hops) < r.cfg.MaxHops {
-		j.Hops = append(j.Hops, h)
-	} else {
-		j.Dropped++
+	j := &Journey{ID: id, Start: start}
+	r.journeys = append(r.journeys, j)
+	if len(r.journeys) > r.cfg.MaxJourneys {
+		r.journeys = slices.Delete(r.journeys, 0, len(r.journeys)-r.cfg.MaxJourneys)
 	}
-	r.latest = journeyID
+	return j
+}
 
-	// Never block the service being traced: a subscriber that is behind
-	// misses events and can fetch the whole journey again. Sending under the
-	// lock keeps a send from racing with the close in Subscribe.
-	ev := Event{JourneyID: journeyID, Hop: h}
+// notify tells subscribers about a hop. It never blocks the service being
+// traced: a subscriber that is behind misses events and can fetch the
+// whole journey again. Sending under r.mu keeps a send from racing with the
+// close in Subscribe.
+func (r *Recorder) notify(ev Event) {
 	for _, c := range r.subs {
 		select {
 		case c <- ev:
 		default:
 		}
 	}
-	r.mu.Unlock()
 }
 
 // maxText bounds the bytes of a hop's path and note that are kept.
@@ -231,7 +277,8 @@ func (r *Recorder) Latest() (Journey, bool) {
 	return r.Journey(id)
 }
 
-// Journeys returns copies of the journeys kept, oldest first.
+// Journeys returns copies of the journeys kept, least recently active
+// first.
 func (r *Recorder) Journeys() []Journey {
 	r.mu.Lock()
 	defer r.mu.Unlock()

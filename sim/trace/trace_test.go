@@ -96,10 +96,11 @@ func TestMiddlewareAndTransport(t *testing.T) {
 	rec := trace.NewRecorder(trace.Config{Now: fixedNow})
 
 	// book_ticket answers the travel site.
+	var received string
 	booking := rec.Middleware(trace.Fixed(trace.Booking), trace.MiddlewareOptions{})(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			assert.NotEmpty(t, trace.JourneyFrom(r.Context()),
-				"the receiver should learn the journey from the header")
+			received = trace.JourneyFrom(r.Context())
+			w.Header().Set("Location", "/bookings/bk_1")
 			w.WriteHeader(http.StatusAccepted)
 		}))
 	bookingSrv := httptest.NewServer(booking)
@@ -120,6 +121,7 @@ func TestMiddlewareAndTransport(t *testing.T) {
 	req.AddCookie(&http.Cookie{Name: trace.JourneyCookie, Value: "jx"})
 	site.ServeHTTP(httptest.NewRecorder(), req)
 
+	assert.Equal(t, "jx", received, "the receiver should learn the journey from the header")
 	j, ok := rec.Journey("jx")
 	require.True(t, ok, "the journey named by the cookie should exist")
 	type hop struct{ From, To, Method, Path, Note string }
@@ -128,11 +130,24 @@ func TestMiddlewareAndTransport(t *testing.T) {
 		got = append(got, hop{h.From, h.To, h.Method, h.Path, h.Note})
 	}
 	want := []hop{
-		{trace.Travel, trace.Booking, "POST", "/bookings", ""},
 		{trace.Browser, trace.Travel, "POST", "/travel/book", "redirect to /travel/bookings"},
+		{trace.Travel, trace.Booking, "POST", "/bookings", "see /bookings/bk_1"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("hops recorded (-want +got):\n%s", diff)
+		t.Errorf("hops recorded, in the order they started (-want +got):\n%s", diff)
+	}
+	wantArrows := `sequenceDiagram
+    participant Browser as Browser
+    participant Travel as Travel site
+    participant Booking as book_ticket
+    Browser->>Travel: POST /travel/book
+    Travel->>Booking: POST /bookings
+    Booking-->>Travel: 202 Accepted, see /bookings/bk_1
+    Travel-->>Browser: 303 See Other, redirect to /travel/bookings
+`
+	if diff := cmp.Diff(wantArrows, string(j.Mermaid())); diff != "" {
+		t.Errorf("the call to book_ticket is drawn inside the browser's request "+
+			"(-want +got):\n%s", diff)
 	}
 
 	// A browser with no journey gets one.
@@ -162,4 +177,57 @@ func TestMermaidGolden(t *testing.T) {
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("Mermaid text (-want +got):\n%s", diff)
 	}
+}
+
+// browserGet sends a browser request through the travel site's middleware.
+func browserGet(h http.Handler, target, cookie string, header http.Header) {
+	req := httptest.NewRequest("GET", target, nil)
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: trace.JourneyCookie, Value: cookie})
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	h.ServeHTTP(httptest.NewRecorder(), req)
+}
+
+func travelSite(rec *trace.Recorder) http.Handler {
+	return rec.Middleware(trace.Fixed(trace.Travel), trace.MiddlewareOptions{StartJourneys: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/travel?code=secret-code&state=secret-state",
+				http.StatusFound)
+		}))
+}
+
+func TestForgedJourneyHeaderIsIgnored(t *testing.T) {
+	rec := trace.NewRecorder(trace.Config{Now: fixedNow})
+	site := travelSite(rec)
+	browserGet(site, "/travel", "jy", http.Header{trace.JourneyHeader: {"jy"}})
+	j, ok := rec.Journey("jy")
+	require.True(t, ok, "a browser's own header must not hide its request")
+	assert.Len(t, j.Hops, 1, "the request is recorded in the browser's journey")
+}
+
+func TestCookielessRequestsDoNotEvictJourneys(t *testing.T) {
+	rec := trace.NewRecorder(trace.Config{Now: fixedNow})
+	site := travelSite(rec)
+	browserGet(site, "/travel", "jalice", nil)
+	for range 55 {
+		browserGet(site, "/travel", "", nil)
+	}
+	_, ok := rec.Journey("jalice")
+	assert.True(t, ok, "55 cookie-less requests must not push a traveller's journey out")
+	assert.Len(t, rec.Journeys(), 1, "cookie-less requests start no journey")
+}
+
+func TestTraceRedactsCodesAndState(t *testing.T) {
+	rec := trace.NewRecorder(trace.Config{Now: fixedNow})
+	site := travelSite(rec)
+	browserGet(site, "/auth/callback?code=abc&state=xyz&iss=http%3A%2F%2Fidp", "ja", nil)
+	j, _ := rec.Journey("ja")
+	require.Len(t, j.Hops, 1)
+	assert.Equal(t, "/auth/callback?code=…&state=…&iss=http%3A%2F%2Fidp", j.Hops[0].Path,
+		"the code and state are not shown")
+	assert.Equal(t, "redirect to /travel?code=…&state=…", j.Hops[0].Note,
+		"nor in a redirect's Location")
 }
