@@ -50,6 +50,19 @@
 // Each provider also serves its pages (/signin, /consent) and pictures
 // (/avatar/AM.svg). The login session is a cookie on the provider's path.
 //
+// An unknown path or a wrong method gets the provider's own error page for
+// the routes a browser opens, and JSON in the provider's style for the API
+// routes; a 405 always names the working methods in Allow.
+//
+// # Limits
+//
+// Sign-ins in progress, login sessions, codes and tokens are kept in memory,
+// each kind bounded in number as well as in time. When one is full, the
+// oldest entry makes room for the new one, so that a flood of requests
+// cannot lock real users out. The sign-in and consent forms take URL-encoded
+// bodies of at most 16 KiB; custom claims may not contain control,
+// bidirectional-override or invisible characters.
+//
 // # Wiring
 //
 // [New] returns a [Server], an [http.Handler] serving /google/... and

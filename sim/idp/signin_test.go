@@ -2,6 +2,7 @@ package idp
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -99,4 +100,27 @@ func TestPageFormLimits(t *testing.T) {
 			assert.Contains(t, page, tt.wantText, "the page must say what is wrong")
 		})
 	}
+}
+
+// FuzzCustomPersona checks the custom-claims form on any input: it never
+// panics, and whatever it accepts carries no control or bidirectional
+// override character in any claim.
+func FuzzCustomPersona(f *testing.F) {
+	f.Add("custom-1", "Zoë O'Brien", "zoe@example.com")
+	f.Add("x", "Eve \u202egnp.exe", "")
+	f.Add("x", "a\x1b[2Jb", "a\r\n@example.com")
+	f.Add("x", "\u0645\u06cc\u200c", "\xff@example.com")
+	f.Fuzz(func(t *testing.T, sub, name, email string) {
+		u, problem := customPersona(url.Values{
+			"sub": {sub}, "name": {name}, "email": {email},
+		})
+		if problem != "" {
+			return
+		}
+		for _, claim := range []string{u.Subject, u.Name, u.GivenName, u.FamilyName, u.Email} {
+			if hiddenChars(claim) {
+				t.Fatalf("customPersona accepted the claim %q, which hides characters", claim)
+			}
+		}
+	})
 }

@@ -78,6 +78,12 @@ type refreshToken struct {
 // one attacker then cost only older entries, and a person whose sign-in was
 // pushed out can start again at once, rather than everyone being locked out
 // until the flood expires.
+//
+// TODO: Eviction only moves the cost of a flood: someone who sends more than
+// 10,000 sign-in requests while a person is on the sign-in page still pushes
+// that person's sign-in out, and they must start again. A rate limit per
+// client address in front of the providers (httprate, in the server) would
+// stop a single attacker from doing that.
 const (
 	maxPending  = 10000
 	maxSessions = 10000
