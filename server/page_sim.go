@@ -2,11 +2,14 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"callbacklab/server/diagram"
@@ -22,27 +25,33 @@ const simHeartbeat = 15 * time.Second
 // /travel/..., /auth/callback, /booking/callback) and the /sim page with its control panel
 // and live trace. Call it once, before the server is in use.
 func (s *Server) MountSim(w *sim.World) {
-	h := &simPage{s: s, w: w}
+	h := &simPage{s: s, w: w, origin: w.Config().WebOrigin}
+	if u, err := url.Parse(h.origin); err == nil {
+		h.host = u.Host
+	}
 	travel := w.Travel()
 	s.Handle("/travel", travel)
 	s.Handle("/travel/*", travel)
 	s.Handle("/auth/callback", travel)
 	s.Handle("/booking/callback", travel)
-	s.router.Get("/sim", h.serve)
-	s.router.Get("/sim/trace/events", h.serveEvents)
-	s.router.Get("/sim/trace.mmd", h.serveMermaid)
-	s.router.Get("/sim/trace.svg", h.serveSVG)
-	s.router.Get("/sim/state", h.serveState)
-	s.router.Post("/sim/scenario", h.setScenario)
-	s.router.Post("/sim/quirk", h.setQuirk)
-	s.router.Post("/sim/attack/login-csrf", h.attackLoginCSRF)
-	s.router.Post("/sim/attack/replay", h.attackReplay)
+	r := s.router.With(h.guard)
+	r.Get("/sim", h.serve)
+	r.Get("/sim/trace/events", h.serveEvents)
+	r.Get("/sim/trace.mmd", h.serveMermaid)
+	r.Get("/sim/trace.svg", h.serveSVG)
+	r.Get("/sim/state", h.serveState)
+	r.Post("/sim/scenario", h.setScenario)
+	r.Post("/sim/quirk", h.setQuirk)
+	r.Post("/sim/attack/login-csrf", h.attackLoginCSRF)
+	r.Post("/sim/attack/replay", h.attackReplay)
 }
 
 // simPage serves /sim and its endpoints.
 type simPage struct {
-	s *Server
-	w *sim.World
+	s      *Server
+	w      *sim.World
+	origin string // the web app's configured origin, such as http://127.0.0.1:8080
+	host   string // its host:port
 }
 
 // simView is what the /sim template shows.
@@ -110,18 +119,15 @@ func (h *simPage) state() simState {
 	return v
 }
 
-// journey returns the journey of the browser asking (from its journey cookie), or the latest.
-func (h *simPage) journey(r *http.Request) (trace.Journey, bool) {
-	rec := h.w.Traces()
-	if id := r.URL.Query().Get("journey"); id != "" {
-		return rec.Journey(id)
+// journey returns the journey of the browser asking, named by its journey cookie. A browser
+// sees only its own journey: without the cookie, the journey is empty.
+func (h *simPage) journey(r *http.Request) trace.Journey {
+	c, err := r.Cookie(trace.JourneyCookie)
+	if err != nil {
+		return trace.Journey{}
 	}
-	if c, err := r.Cookie(trace.JourneyCookie); err == nil {
-		if j, ok := rec.Journey(c.Value); ok {
-			return j, true
-		}
-	}
-	return rec.Latest()
+	j, _ := h.w.Traces().Journey(c.Value)
+	return j
 }
 
 // serve serves /sim: the travel site beside the live diagram, and the control panel.
@@ -134,7 +140,14 @@ func (h *simPage) serve(w http.ResponseWriter, r *http.Request) {
 				Seconds: sw.Seconds, Value: values[sw.Name]})
 		}
 	}
-	j, _ := h.journey(r)
+	j := h.journey(r)
+	if _, err := r.Cookie(trace.JourneyCookie); err != nil {
+		// Name this browser's journey now, so that the travel frame's first request is
+		// already drawn.
+		http.SetCookie(w, &http.Cookie{Name: trace.JourneyCookie,
+			Value: h.w.Traces().NewJourneyID(), Path: "/", HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(h.origin, "https:")})
+	}
 	svg, src := renderJourney(j)
 	v.SVG, v.Mermaid = template.HTML(svg), string(src) // #nosec: the renderer escapes labels
 	body, err := h.s.tmpl.render("sim", pageData{
@@ -168,20 +181,16 @@ func renderJourney(j trace.Journey) (svg, src []byte) {
 
 // serveSVG serves the current journey as SVG.
 func (h *simPage) serveSVG(w http.ResponseWriter, r *http.Request) {
-	j, _ := h.journey(r)
-	svg, _ := renderJourney(j)
+	svg, _ := renderJourney(h.journey(r))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(svg)
 }
 
-// serveMermaid serves the current journey as Mermaid text.
+// serveMermaid serves the browser's journey as Mermaid text; an empty diagram before its first
+// hop.
 func (h *simPage) serveMermaid(w http.ResponseWriter, r *http.Request) {
-	j, ok := h.journey(r)
-	if !ok {
-		http.Error(w, "no journey yet", http.StatusNotFound)
-		return
-	}
+	j := h.journey(r)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(j.Mermaid())
@@ -194,7 +203,13 @@ func (h *simPage) serveState(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(h.state())
 }
 
-// serveEvents streams one "hop" event per recorded exchange.
+// serveEvents streams one "hop" event per recorded exchange. The events name no journey and
+// no participant: they only tell the page to fetch its own journey again, which
+// /sim/trace.svg serves by the browser's cookie.
+//
+// TODO: Every browser is told when any journey gains a hop, so it learns when others are
+// active (not what they do); filtering by journey needs the cookie of each event's browser,
+// which changes when the traveller signs out.
 func (h *simPage) serveEvents(w http.ResponseWriter, r *http.Request) {
 	events, cancel := h.w.Traces().Subscribe(64)
 	defer cancel()
@@ -218,9 +233,8 @@ func (h *simPage) serveEvents(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
-			data, _ := json.Marshal(map[string]any{"journey": ev.JourneyID, "seq": ev.Hop.Seq,
-				"from": ev.Hop.From, "to": ev.Hop.To})
-			fmt.Fprintf(w, "event: hop\ndata: %s\n\n", data)
+			_ = ev
+			fmt.Fprint(w, "event: hop\ndata: {}\n\n")
 		}
 		if rc.Flush() != nil {
 			return
@@ -228,24 +242,79 @@ func (h *simPage) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// sameOrigin refuses control requests that another site's page sent.
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
+// maxSimForm bounds the control panel's form bodies; its largest form is under 200 bytes.
+const maxSimForm = 8 << 10
+
+// guard refuses requests whose Host is not the web app's configured host (DNS rebinding: a
+// page of evil.example that resolves to 127.0.0.1 sends Host: evil.example), and POSTs whose
+// Origin, or Referer when there is no Origin, is not exactly the configured origin (scheme,
+// host and port), since another port of 127.0.0.1 is the same site for SameSite cookies.
+func (h *simPage) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Host, h.host) {
+			h.s.serveError(w, r, &HTTPError{Code: http.StatusMisdirectedRequest,
+				Msg: "The simulation answers only at " + h.origin + ". Open it at that address."})
+			return
+		}
+		if r.Method == http.MethodPost && !sameOrigin(r, h.origin) {
+			h.s.serveError(w, r, &HTTPError{Code: http.StatusForbidden,
+				Msg: "The control panel only takes requests from its own page at " + h.origin +
+					". Reload the simulation page and press the button again."})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sameOrigin reports whether the request's Origin, or its Referer when it has no Origin,
+// names exactly the origin.
+func sameOrigin(r *http.Request, origin string) bool {
+	from := r.Header.Get("Origin")
+	if from == "" {
+		from = r.Header.Get("Referer")
 	}
-	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
+	u, err := url.Parse(from)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return false
+	}
+	return strings.EqualFold(u.Scheme+"://"+u.Host, origin)
+}
+
+// readForm reads a control panel form: urlencoded only, so that nothing is ever written to a
+// temporary file, at most maxSimForm bytes, and each field once.
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil ||
+		mt != "application/x-www-form-urlencoded" {
+		return nil, &HTTPError{Code: http.StatusUnsupportedMediaType,
+			Msg: "The control panel takes forms sent as application/x-www-form-urlencoded, " +
+				"as its own page sends them."}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSimForm)
+	if err := r.ParseForm(); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, &HTTPError{Code: http.StatusRequestEntityTooLarge,
+				Msg: "The form was larger than 8 KiB; the control panel's forms are far smaller."}
+		}
+		return nil, &HTTPError{Code: http.StatusBadRequest,
+			Msg: "The form could not be read. Send it again from the simulation page."}
+	}
+	for k, v := range r.PostForm {
+		if len(v) > 1 {
+			return nil, &HTTPError{Code: http.StatusBadRequest,
+				Msg: "The form sent a field more than once (" + k + "); send each field once."}
+		}
+	}
+	return r.PostForm, nil
 }
 
 // setScenario switches the scenario and returns to /sim.
 func (h *simPage) setScenario(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		h.s.serveError(w, r, &HTTPError{Code: http.StatusForbidden,
-			Msg: "The control panel only takes requests from its own page."})
+	form, err := readForm(w, r)
+	if err != nil {
+		h.s.serveError(w, r, err)
 		return
 	}
-	if err := h.w.SetScenario(r.PostFormValue("scenario")); err != nil {
+	if err := h.w.SetScenario(form.Get("scenario")); err != nil {
 		h.s.serveError(w, r, &HTTPError{Code: http.StatusBadRequest,
 			Msg: "There is no such scenario. Pick one from the list on the simulation page."})
 		return
@@ -255,18 +324,25 @@ func (h *simPage) setScenario(w http.ResponseWriter, r *http.Request) {
 
 // setQuirk flips one provider quirk and returns to /sim.
 func (h *simPage) setQuirk(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		h.s.serveError(w, r, &HTTPError{Code: http.StatusForbidden,
-			Msg: "The control panel only takes requests from its own page."})
+	form, err := readForm(w, r)
+	if err != nil {
+		h.s.serveError(w, r, err)
 		return
 	}
-	value, err := strconv.Atoi(r.PostFormValue("value"))
-	if err == nil {
-		err = h.w.SetQuirk(r.PostFormValue("provider"), r.PostFormValue("name"), value)
-	}
+	value, err := strconv.Atoi(form.Get("value"))
 	if err != nil {
 		h.s.serveError(w, r, &HTTPError{Code: http.StatusBadRequest,
-			Msg: "That quirk switch does not exist or its value is not a whole number."})
+			Msg: "The value must be a whole number: 0 or 1 for a switch, or seconds."})
+		return
+	}
+	if err := h.w.SetQuirk(form.Get("provider"), form.Get("name"), value); err != nil {
+		msg := "That quirk switch does not exist. Pick one from the simulation page."
+		if errors.Is(err, sim.ErrQuirkValue) {
+			msg = fmt.Sprintf("That value is out of range: a switch takes 0 or 1, and a "+
+				"number of seconds lies between %d and %d (one day either way).",
+				-sim.MaxQuirkSeconds, sim.MaxQuirkSeconds)
+		}
+		h.s.serveError(w, r, &HTTPError{Code: http.StatusBadRequest, Msg: msg})
 		return
 	}
 	http.Redirect(w, r, "/sim", http.StatusSeeOther)
@@ -275,11 +351,6 @@ func (h *simPage) setQuirk(w http.ResponseWriter, r *http.Request) {
 // attackLoginCSRF lets the simulated attacker make a sign-in response for their own account
 // and sends the travel frame to it.
 func (h *simPage) attackLoginCSRF(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		h.s.serveError(w, r, &HTTPError{Code: http.StatusForbidden,
-			Msg: "The control panel only takes requests from its own page."})
-		return
-	}
 	link, err := h.w.LoginCSRFURL(r.Context())
 	if err != nil {
 		h.s.serveError(w, r, err)
@@ -290,11 +361,6 @@ func (h *simPage) attackLoginCSRF(w http.ResponseWriter, r *http.Request) {
 
 // attackReplay sends the travel frame to the last sign-in response again.
 func (h *simPage) attackReplay(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		h.s.serveError(w, r, &HTTPError{Code: http.StatusForbidden,
-			Msg: "The control panel only takes requests from its own page."})
-		return
-	}
 	link := h.w.Site().LastSignInURL()
 	if link == "" {
 		h.s.serveError(w, r, &HTTPError{Code: http.StatusConflict,

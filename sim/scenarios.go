@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -123,12 +124,32 @@ func (w *World) SetScenario(name string) error {
 	return nil
 }
 
+// MaxQuirkSeconds bounds a quirk that is a number of seconds: one day
+// either way, far beyond any clock skew worth showing and far from the
+// overflow of a time.Duration.
+const MaxQuirkSeconds = 86_400
+
+// ErrQuirkValue reports a quirk value out of range: a switch takes 0 or 1,
+// a number of seconds lies within ±[MaxQuirkSeconds].
+var ErrQuirkValue = errors.New("sim: quirk value out of range")
+
 // SetQuirk sets one quirk switch of a provider ("google" or "facebook"),
 // named as in [idp.QuirkSwitches]: 0 is off, 1 is on, or a number of
-// seconds.
+// seconds. A value out of range is refused with [ErrQuirkValue].
 func (w *World) SetQuirk(provider, name string, value int) error {
 	if provider != idp.Google && provider != idp.Facebook {
 		return fmt.Errorf("sim: no provider named %q", provider)
+	}
+	for _, sw := range idp.QuirkSwitches() {
+		switch {
+		case sw.Name != name:
+		case sw.Seconds && (value < -MaxQuirkSeconds || value > MaxQuirkSeconds):
+			return fmt.Errorf("%w: %s takes -%d to %d seconds, not %d", ErrQuirkValue, name,
+				MaxQuirkSeconds, MaxQuirkSeconds, value)
+		case !sw.Seconds && value != 0 && value != 1:
+			return fmt.Errorf("%w: %s takes 0 (off) or 1 (on), not %d", ErrQuirkValue, name,
+				value)
+		}
 	}
 	q := w.idp.Quirks(provider)
 	if err := q.Set(name, value); err != nil {

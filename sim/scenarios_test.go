@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -188,5 +189,32 @@ func TestInternalCallbackURLIsRefused(t *testing.T) {
 		assert.Contains(t, p.Body, "link-local")
 		assert.Empty(t, w.BookingService().Bookings(), "book_ticket should store nothing")
 		assert.Equal(t, 1, countHops(w, "Booking-->>Travel: 400 Bad Request"))
+	})
+}
+
+func TestSetQuirkRefusesValuesOutOfRange(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t)
+		tests := []struct {
+			name, quirk string
+			value       int
+			wantErr     bool
+		}{
+			{"maxInt", "ClockSkewSeconds", math.MaxInt, true},
+			{"dayAndASecond", "ClockSkewSeconds", -86_401, true},
+			{"oneDay", "ClockSkewSeconds", 86_400, false},
+			{"switchTwo", "DropNonce", 2, true},
+			{"switchOn", "DropNonce", 1, false},
+		}
+		for _, tt := range tests {
+			err := w.SetQuirk("google", tt.quirk, tt.value)
+			if tt.wantErr {
+				assert.ErrorIs(t, err, sim.ErrQuirkValue, "%s=%d is refused", tt.quirk, tt.value)
+				continue
+			}
+			assert.NoError(t, err, "%s=%d is accepted", tt.quirk, tt.value)
+		}
+		assert.Equal(t, 86_400, w.QuirkValues("google")["ClockSkewSeconds"],
+			"a refused value changes nothing")
 	})
 }

@@ -58,6 +58,7 @@
   var source = new EventSource(panel.dataset.events);
   source.addEventListener("open", function () { live.textContent = "live"; });
   source.addEventListener("error", function () { live.textContent = "reconnecting…"; });
+  // A hop event names no journey: fetch this browser's own journey again.
   source.addEventListener("hop", function () {
     if (!pending) {
       pending = setTimeout(refresh, 150); // one redraw for a burst of hops
