@@ -28,20 +28,41 @@ type progressView struct {
 
 // lessonView is one lesson's line on the progress page.
 type lessonView struct {
-	Number      int           `json:"number"`
-	Dir         string        `json:"dir"`
-	Title       string        `json:"title"`
-	State       string        `json:"state"`
-	StateText   string        `json:"stateText"`
-	Href        string        `json:"href"`
-	HintHref    string        `json:"hintHref"`
-	Passed      int           `json:"passed"`
-	Tests       int           `json:"tests"`
-	Failures    []failureView `json:"failures,omitempty"`
-	BuildErrors []string      `json:"buildErrors,omitempty"`
-	Finished    string        `json:"finished,omitempty"`
+	Number    int           `json:"number"`
+	Dir       string        `json:"dir"`
+	Title     string        `json:"title"`
+	State     string        `json:"state"`
+	StateText string        `json:"stateText"`
+	Href      string        `json:"href"`
+	HintHref  string        `json:"hintHref"`
+	Passed    int           `json:"passed"`
+	Tests     int           `json:"tests"`
+	Failures  []failureView `json:"failures,omitempty"`
+	// MoreText counts the failures after the first, such as "and 4 more failing tests";
+	// the page folds them under it so one lesson does not fill the screen.
+	MoreText    string   `json:"moreText,omitempty"`
+	BuildErrors []string `json:"buildErrors,omitempty"`
+	Finished    string   `json:"finished,omitempty"`
 	// Focus marks the lesson shown in detail: the one saved last, or the first not done.
+	// Its first failure is open; every other failure starts folded.
 	Focus bool `json:"focus"`
+}
+
+// First returns the failure a learner reads first: the first task's. It returns nil when
+// no test failed.
+func (l lessonView) First() *failureView {
+	if len(l.Failures) == 0 {
+		return nil
+	}
+	return &l.Failures[0]
+}
+
+// More returns the failures after the first.
+func (l lessonView) More() []failureView {
+	if len(l.Failures) < 2 {
+		return nil
+	}
+	return l.Failures[1:]
 }
 
 // failureView is one failing test: its name and the lines worth reading (the message,
@@ -61,7 +82,8 @@ var stateTexts = map[learn.State]string{
 	learn.StateTimedOut:       "timed out",
 }
 
-// maxFailuresShown bounds the failing tests shown per lesson; the terminal shows the rest.
+// maxFailuresShown bounds the failing tests shown per lesson; the page says how many more
+// there are.
 const maxFailuresShown = 10
 
 // newProgressView turns the tracker's progress into what the page shows.
@@ -77,18 +99,35 @@ func newProgressView(p learn.Progress) progressView {
 			BuildErrors: l.BuildErrors,
 		}
 		lv.Passed, lv.Tests = l.Counts()
-		for i, f := range l.Failed() {
+		failed := l.Failed()
+		for i, f := range failed {
 			if i == maxFailuresShown {
 				break
 			}
 			lv.Failures = append(lv.Failures, failureView{Name: f.Name, Lines: learn.Shorten(f)})
 		}
+		lv.MoreText = moreText(len(failed)-1, len(failed)-len(lv.Failures))
 		if !l.Finished.IsZero() {
 			lv.Finished = l.Finished.Format(time.RFC3339)
 		}
 		v.Lessons = append(v.Lessons, lv)
 	}
 	return v
+}
+
+// moreText counts the failing tests after the first, such as "and 4 more failing tests", or
+// "and 12 more failing tests (9 shown)" when the page leaves some out. It is empty when
+// there are none.
+func moreText(more, unshown int) string {
+	switch {
+	case more <= 0:
+		return ""
+	case more == 1:
+		return "and 1 more failing test"
+	case unshown > 0:
+		return fmt.Sprintf("and %d more failing tests (%d shown)", more, more-unshown)
+	}
+	return fmt.Sprintf("and %d more failing tests", more)
 }
 
 // serveProgress serves /progress: every lesson's state and the failures of each, updated

@@ -136,3 +136,86 @@ func TestProgressEvents(t *testing.T) {
 		<-done
 	})
 }
+
+// manyFailuresTracker returns a tracker whose lesson 1 fails five tests, the way parallel
+// tests finish: the third task (TestTally) before the first (TestNewIDSource).
+func manyFailuresTracker() *learn.Tracker {
+	tr := learn.NewTracker([]learn.Lesson{
+		{Number: 1, Dir: "01-first", Title: "First callbacks"},
+		{Number: 2, Dir: "02-contract", Title: "The callback contract"},
+	})
+	failed := func(name string) learn.TestResult {
+		return learn.TestResult{Name: name, Status: learn.TestFailed,
+			Output: []string{"x_test.go:1: " + name + " went wrong"}}
+	}
+	tr.SetLesson(learn.LessonState{Dir: "01-first", State: learn.StateFailing,
+		Tests: []learn.TestResult{
+			{Name: "TestNewIDSource", Status: learn.TestFailed},
+			{Name: "TestBookTicket", Status: learn.TestFailed},
+			failed("TestTally"),
+			failed("TestNewIDSource/counts_from_one"),
+			failed("TestNewIDSource/sources_count_separately"),
+			failed("TestBookTicket/missing_name"),
+			failed("TestBookTicket/missing_email"),
+		}})
+	tr.SetLesson(learn.LessonState{Dir: "02-contract", State: learn.StateFailing,
+		Tests: []learn.TestResult{failed("TestOnce"), failed("TestTwice")}})
+	return tr
+}
+
+func TestProgressPageFoldsAllButTheFirstFailure(t *testing.T) {
+	_, page := serve(progressSite(t, manyFailuresTracker()), "/progress")
+	lesson1, lesson2, ok := strings.Cut(page, `id="lesson-02-contract"`)
+	require.True(t, ok, "the page lists lesson 2")
+
+	open := `<details class="failure" data-key="TestNewIDSource/counts_from_one" open>`
+	assert.Contains(t, lesson1, open, "the focused lesson shows its first task's first failure open")
+	first := strings.Index(lesson1, "TestNewIDSource/counts_from_one")
+	tally := strings.Index(lesson1, "TestTally")
+	assert.Less(t, first, tally, "the first task's failure comes before the third task's, "+
+		"although the third failed first")
+	assert.Contains(t, lesson1, "and 4 more failing tests", "the rest are counted")
+	assert.Equal(t, 1, strings.Count(lesson1, " open>"),
+		"only the first failure is open; the other four are folded under the count")
+	_, folded, ok := strings.Cut(lesson1, `<details class="more-failures" data-key="more">`)
+	require.True(t, ok, "the other failures are inside one fold")
+	for _, name := range []string{"TestNewIDSource/sources_count_separately",
+		"TestBookTicket/missing_name", "TestBookTicket/missing_email", "TestTally"} {
+		assert.Contains(t, folded, "<code>"+name+"</code>", "the fold holds %s", name)
+	}
+
+	assert.NotContains(t, lesson2, " open>", "a lesson out of focus starts all folded")
+	assert.Contains(t, lesson2, "and 1 more failing test<", "one more failure is singular")
+}
+
+func TestProgressPageNamesGoRunCommands(t *testing.T) {
+	for name, tracker := range map[string]*learn.Tracker{
+		"withLessons": failingTracker(), "withoutLessons": nil} {
+		t.Run(name, func(t *testing.T) {
+			_, page := serve(progressSite(t, tracker), "/progress")
+			assert.Contains(t, page, "<code>go run . check</code>",
+				"learners run callbacklab with go run . from the repository")
+			assert.NotContains(t, page, "<code>callbacklab ",
+				"a newcomer has no callbacklab command on the PATH")
+		})
+	}
+}
+
+func TestMoreText(t *testing.T) {
+	tests := []struct {
+		name          string
+		more, unshown int
+		want          string
+	}{
+		{name: "none", more: 0, want: ""},
+		{name: "one", more: 1, want: "and 1 more failing test"},
+		{name: "four", more: 4, want: "and 4 more failing tests"},
+		{name: "someNotShown", more: 12, unshown: 3, want: "and 12 more failing tests (9 shown)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, moreText(tt.more, tt.unshown),
+				"the fold's summary counts the failures after the first")
+		})
+	}
+}

@@ -17,6 +17,18 @@
     return e;
   }
 
+  // failureItem draws one failing test, folded or open.
+  function failureItem(f, open) {
+    var d = el("details", "failure");
+    d.setAttribute("data-key", f.name);
+    d.open = open;
+    var s = el("summary");
+    s.appendChild(el("code", "", f.name));
+    d.appendChild(s);
+    d.appendChild(el("pre", "", f.lines.join("\n")));
+    return d;
+  }
+
   // lessonItem draws one lesson as the server's template does.
   function lessonItem(l) {
     var li = el("li", "lesson-state state-" + l.state);
@@ -32,15 +44,17 @@
     if (l.buildErrors && l.buildErrors.length) {
       li.appendChild(el("pre", "build-errors", l.buildErrors.join("\n")));
     }
-    (l.failures || []).forEach(function (f) {
-      var d = el("details", "failure");
-      d.open = l.focus;
-      var s = el("summary");
-      s.appendChild(el("code", "", f.name));
-      d.appendChild(s);
-      d.appendChild(el("pre", "", f.lines.join("\n")));
-      li.appendChild(d);
-    });
+    // The first failure (the first task's) is open on the lesson in focus; the others
+    // are folded under a count, so one lesson does not fill the screen.
+    var failures = l.failures || [];
+    if (failures.length) li.appendChild(failureItem(failures[0], l.focus));
+    if (l.moreText) {
+      var more = el("details", "more-failures");
+      more.setAttribute("data-key", "more");
+      more.appendChild(el("summary", "", l.moreText));
+      failures.slice(1).forEach(function (f) { more.appendChild(failureItem(f, false)); });
+      li.appendChild(more);
+    }
     if ((l.failures && l.failures.length) || (l.buildErrors && l.buildErrors.length)) {
       var p = el("p", "hint-link");
       var h = el("a", "", "Stuck? Read the hints");
@@ -65,21 +79,20 @@
       e.setAttribute("role", "alert");
       page.querySelector(".progress-count").after(e);
     }
-    // Keep each failure open or closed as the learner left it; new ones follow the focus.
-    var seen = {};
-    page.querySelectorAll("details.failure").forEach(function (d) {
+    // Keep each failure, and each fold of more failures, open or closed as the learner
+    // left it; new ones follow the focus.
+    function key(d) {
       var li = d.closest("li");
-      seen[li.id + " " + li.getAttribute("data-focus") + " " +
-        d.querySelector("code").textContent] = d.open;
-    });
+      return li.id + " " + li.getAttribute("data-focus") + " " + d.getAttribute("data-key");
+    }
+    var seen = {};
+    page.querySelectorAll("details[data-key]").forEach(function (d) { seen[key(d)] = d.open; });
     var list = page.querySelector("[data-lessons]");
     var items = v.lessons.map(lessonItem);
     list.replaceChildren.apply(list, items);
-    list.querySelectorAll("details.failure").forEach(function (d) {
-      var li = d.closest("li");
-      var key = li.id + " " + li.getAttribute("data-focus") + " " +
-        d.querySelector("code").textContent;
-      if (key in seen) d.open = seen[key];
+    list.querySelectorAll("details[data-key]").forEach(function (d) {
+      var k = key(d);
+      if (k in seen) d.open = seen[k];
     });
   }
 
