@@ -15,23 +15,27 @@ import (
 // pipe cannot fill the memory.
 const maxDiagramInput = 4 << 20
 
+// diagramUsage is what "callbacklab diagram -h" prints.
+const diagramUsage = "Usage: callbacklab diagram [FILE]\n\n" +
+	"Reads a Mermaid sequenceDiagram from FILE (or standard input when FILE is\n" +
+	"missing or -) and writes it as SVG to standard output. A diagram holds at\n" +
+	"most 10,000 messages and 500 participants, and its SVG at most 8 MiB.\n"
+
 // runDiagram reads Mermaid sequenceDiagram text from a file or standard input
 // and writes it as SVG to standard output. A bad diagram is reported on stderr
 // as "line:col: message" with the line quoted, and exits with status 1.
 func runDiagram(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	// The flag package would print its error and the usage text itself, and
+	// then the caller would print the error again: keep it quiet and report
+	// the mistake once, as a usage error.
 	fs := flag.NewFlagSet("diagram", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: callbacklab diagram [FILE]\n\n"+
-			"Reads a Mermaid sequenceDiagram from FILE (or standard input when FILE is\n"+
-			"missing or -) and writes it as SVG to standard output.\n")
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, diagramUsage)
 			return nil
 		}
-		return usageError(err.Error())
+		return usageError("diagram: " + err.Error() + "; run 'callbacklab diagram -h' for usage")
 	}
 	if fs.NArg() > 1 {
 		return usageError("diagram takes at most one FILE; run 'callbacklab diagram -h'")

@@ -32,6 +32,14 @@ func TestRunDiagram(t *testing.T) {
 		{name: "BadDiagram", stdin: "sequenceDiagram\nA->>B hi", wantErr: errFailed,
 			wantStderr: "2:9: expected ':' and the message text after \"B hi\"\n    A->>B hi\n" +
 				"            ^\n"},
+		{name: "Help", args: []string{"-h"}, wantStdout: "Usage: callbacklab diagram [FILE]\n"},
+		{name: "TooManyMessages", stdin: "sequenceDiagram\n" + strings.Repeat("A->>B: m\n", 10_001),
+			wantErr: errFailed, wantStderr: "10002:1: too many messages: a diagram holds at most " +
+				"10000; split it into several diagrams\n    A->>B: m\n    ^\n"},
+		{name: "HugeAutonumber", stdin: "sequenceDiagram\nautonumber 1000000000 1000000000\n" +
+			"A->>B: m", wantErr: errFailed, wantStderr: "2:12: expected off or a whole number " +
+			"from 0 to 999999 after autonumber, found \"1000000000\"\n" +
+			"    autonumber 1000000000 1000000000\n               ^\n"},
 		{name: "TwoFiles", args: []string{"a", "b"},
 			wantErr: usageError("diagram takes at most one FILE; run 'callbacklab diagram -h'")},
 	}
@@ -48,8 +56,10 @@ func TestRunDiagram(t *testing.T) {
 				return
 			}
 			require.NoError(t, err, "stderr: %s", stderr.String())
-			assert.Contains(t, stdout.String(), tt.wantStdout, "the SVG on stdout")
-			assert.True(t, strings.HasPrefix(stdout.String(), "<svg "), "stdout is one SVG")
+			assert.Contains(t, stdout.String(), tt.wantStdout, "what stdout should hold")
+			if tt.name != "Help" {
+				assert.True(t, strings.HasPrefix(stdout.String(), "<svg "), "stdout is one SVG")
+			}
 		})
 	}
 }
@@ -61,4 +71,17 @@ func TestRunDiagramExitCode(t *testing.T) {
 	assert.Equal(t, 1, exitCode(err, &stderr), "a bad diagram exits with status 1")
 	assert.Equal(t, "1:1: expected sequenceDiagram on the first line, found \"nonsense\"\n"+
 		"    nonsense\n    ^\n", stderr.String(), "the error alone, nothing more")
+}
+
+// TestRunDiagramUnknownFlag checks that a mistaken flag is reported once, on
+// one line, with the way to get help.
+func TestRunDiagramUnknownFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"diagram", "--foo"}, strings.NewReader(""),
+		&stdout, &stderr)
+	assert.Equal(t, 2, exitCode(err, &stderr), "a usage mistake exits with status 2")
+	assert.Equal(t, "callbacklab: diagram: flag provided but not defined: -foo; "+
+		"run 'callbacklab diagram -h' for usage\n", stderr.String(),
+		"the error should be printed once, with no usage text around it")
+	assert.Empty(t, stdout.String(), "nothing on stdout for a usage mistake")
 }

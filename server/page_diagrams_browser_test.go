@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,4 +72,68 @@ func TestBrowserDiagramEditor(t *testing.T) {
 func jsString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "<", `\x3c`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// TestBrowserDiagramPreviewFollowsTheme checks that the editor's drawing sits on the page's
+// own background in light and dark mode, not on a rectangle of the SVG's own colour.
+func TestBrowserDiagramPreviewFollowsTheme(t *testing.T) {
+	srv := httptest.NewServer(diagramSite(t))
+	defer srv.Close()
+	b := browsertest.New(t)
+
+	tests := []struct {
+		name, scheme, wantBg string
+	}{
+		{name: "Light", scheme: "light", wantBg: "#fdfdfc"},
+		{name: "Dark", scheme: "dark", wantBg: "#15171b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := chromedp.Call(b.Ctx, emulation.SetEmulatedMedia,
+				emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{
+					{Name: "prefers-color-scheme", Value: tt.scheme}}})
+			require.NoError(t, err, "emulating the %s colour scheme", tt.scheme)
+			require.NoError(t, chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"/diagrams"),
+				chromedp.WaitVisible("#diagram-preview img")), "opening the diagrams page")
+
+			page, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](
+				`getComputedStyle(document.body).backgroundColor`))
+			require.NoError(t, err, "reading the page's background")
+			shown, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](
+				`fetch(document.querySelector("#diagram-preview img").src).then(r => r.text())`,
+				chromedp.EvalAwaitPromise))
+			require.NoError(t, err, "reading the SVG the preview shows")
+			assert.Contains(t, shown, `<svg style="--cl-bg:`+tt.wantBg+`" `,
+				"the preview's SVG should take the page's background %s (the page is %s)",
+				tt.wantBg, page)
+		})
+	}
+}
+
+// TestBrowserDiagramEditorRetriesWhenBusy answers the editor's first request with 503, as
+// the server does when it is drawing for others, and checks that the editor tries again
+// once and shows the drawing.
+func TestBrowserDiagramEditorRetriesWhenBusy(t *testing.T) {
+	site := diagramSite(t)
+	var renders atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/diagrams/render" && renders.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"error":"the server is busy drawing other diagrams"}`))
+			return
+		}
+		site.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	b := browsertest.New(t)
+
+	require.NoError(t, chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"/diagrams"),
+		chromedp.WaitVisible("#diagram-preview img")),
+		"the editor should retry after the 503 and show the drawing")
+	assert.Equal(t, int32(2), renders.Load(), "one refused request and one retry")
+	status, err := chromedp.Run(b.Ctx, chromedp.Text("#diagram-status"))
+	require.NoError(t, err, "reading the status line")
+	assert.Empty(t, strings.TrimSpace(status), "no error is left once the drawing is shown")
 }

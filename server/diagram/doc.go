@@ -34,4 +34,18 @@
 // span several lifelines. Lifeline positions come from one left-to-right pass
 // over the constraints, so the cost of a diagram grows linearly with its
 // size. The output is deterministic: the same text gives the same bytes.
+//
+// # Limits
+//
+// Text to draw often comes from strangers (the editor's endpoint) or from
+// files of any size (the command), so the work one diagram may ask for is
+// bounded. [Parse] refuses, with a *[ParseError] naming the limit and the
+// line, a diagram with more than 10,000 messages, more than 20,000
+// statements drawn down the page (messages, notes, activations, blocks and
+// their sections), more than 500 participants, a label, name or title
+// longer than 1,000 characters or 50 lines, or an autonumber start or step
+// above 999,999. [Render] refuses a drawing of more than 8 MiB of SVG with
+// [ErrTooLarge] and writes nothing. The largest benchmark, 10,000 messages
+// with notes and loops, fits within all of these. [RenderHandler] draws at
+// most two diagrams at once and answers 503 to the rest.
 package diagram

@@ -6,16 +6,35 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 )
+
+// maxConcurrentRenders is how many diagrams one [RenderHandler] draws at
+// once. Drawing is CPU work bounded by the parser's limits, so a few at a
+// time keep the server's memory flat however many requests arrive together.
+const maxConcurrentRenders = 2
 
 // RenderHandler returns the endpoint behind the live editor. It takes
 // Mermaid text as the body of a POST and answers:
 //
 //   - 200 with the SVG (image/svg+xml) for a good diagram;
-//   - 400 with a JSON [RenderError] naming line and column for a bad one;
+//   - 400 with a JSON [RenderError] naming line and column for a bad one,
+//     or saying which limit a too large diagram passes;
 //   - 413 with a JSON [RenderError] when the body exceeds maxBytes;
+//   - 503 with Retry-After: 1 and a JSON [RenderError] when it is already
+//     drawing two diagrams;
 //   - 405 for any method but POST.
+//
+// Build the handler once and reuse it: the limit on concurrent drawings
+// belongs to the handler value.
 func RenderHandler(maxBytes int) http.Handler {
+	return newRenderHandler(maxBytes, maxConcurrentRenders, RenderSVG)
+}
+
+// newRenderHandler is [RenderHandler] with the number of concurrent drawings
+// and the drawing function given, so tests can hold a drawing in progress.
+func newRenderHandler(maxBytes, slots int, render func([]byte) ([]byte, error)) http.Handler {
+	busy := make(chan struct{}, slots)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -43,12 +62,30 @@ func RenderHandler(maxBytes int) http.Handler {
 			return
 		}
 
+		// Take a drawing slot, or ask the client to come back.
+		select {
+		case busy <- struct{}{}:
+			defer func() { <-busy }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeJSONError(w, http.StatusServiceUnavailable, RenderError{
+				Error: "the server is busy drawing other diagrams; try again in a second",
+			})
+			return
+		}
+
 		// Draw it, or say where it is wrong.
-		svg, err := RenderSVG(src)
+		svg, err := render(src)
 		if pe, ok := AsParseError(err); ok {
 			writeJSONError(w, http.StatusBadRequest, RenderError{
 				Error: pe.Error(), Line: pe.Line, Col: pe.Col, Message: pe.Msg,
 				LineText: pe.LineText, Quote: pe.Quote(),
+			})
+			return
+		}
+		if errors.Is(err, ErrTooLarge) {
+			writeJSONError(w, http.StatusBadRequest, RenderError{
+				Error: strings.TrimPrefix(err.Error(), "diagram: "),
 			})
 			return
 		}

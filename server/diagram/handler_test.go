@@ -73,8 +73,8 @@ func TestRenderHandler(t *testing.T) {
 	}
 }
 
-// FuzzRenderHandler sends arbitrary bodies to the endpoint: it must answer
-// 200, 400 or 413, never 500 and never panic.
+// FuzzRenderHandler sends arbitrary bodies to the endpoint, one at a time: it
+// must answer 200, 400 or 413, never 500 and never panic.
 func FuzzRenderHandler(f *testing.F) {
 	f.Add([]byte("sequenceDiagram\nA->>B: x"))
 	f.Add([]byte("sequenceDiagram\nloop\n"))

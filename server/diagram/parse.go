@@ -3,11 +3,8 @@ package diagram
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
-
-// maxParticipants bounds the lifelines of one diagram, so hostile input
-// cannot make a layout with millions of columns.
-const maxParticipants = 500
 
 // Parse reads a diagram written in Mermaid's sequenceDiagram language. A
 // mistake is reported as a *[ParseError] naming the line and column.
@@ -34,8 +31,12 @@ type parser struct {
 
 	// open is the stack of blocks not yet closed by "end"; box is the open
 	// box, if any (boxes do not nest and hold no blocks).
-	open []*Block
-	box  *Box
+	open   []*Block
+	openAt []stmt // the statement that opened each block of open
+	box    *Box
+	boxAt  stmt // the statement that opened box
+
+	nItems, nMessages int // counted against maxItems and maxMessages
 
 	active  map[*Participant]int // activation depth
 	gone    map[*Participant]int // line of the message that destroyed each
@@ -81,17 +82,22 @@ func (p *parser) parse() error {
 func (p *parser) parseHeader(sc *scanner) error {
 	st, ok := sc.next()
 	if ok && st.text == "---" {
+		open := st
 		for {
 			st, ok = sc.next()
 			if !ok || st.text == "---" {
 				break
 			}
 			if k, v, found := strings.Cut(st.text, ":"); found && strings.TrimSpace(k) == "title" {
-				p.d.Title = decodeText(strings.Trim(strings.TrimSpace(v), `"'`))
+				title, err := p.text(st, len(k)+1, strings.Trim(strings.TrimSpace(v), `"'`))
+				if err != nil {
+					return err
+				}
+				p.d.Title = title
 			}
 		}
 		if !ok {
-			return errorAt(p.src, 1, 0, "front matter opened with --- is never closed")
+			return p.errorf(open, 0, "front matter opened with --- is never closed")
 		}
 		st, ok = sc.next()
 	}
@@ -149,8 +155,9 @@ func (p *parser) statement(st stmt) error {
 	case "autonumber":
 		return p.autonumber(st, rest, restOff)
 	case "title":
-		p.d.Title = decodeText(strings.TrimPrefix(rest, ":"))
-		return nil
+		title, err := p.text(st, restOff, strings.TrimPrefix(rest, ":"))
+		p.d.Title = title
+		return err
 	case "acctitle":
 		return p.accText(st, &p.d.AccTitle, rest, restOff, "accTitle")
 	case "accdescr":
@@ -190,6 +197,10 @@ func (p *parser) checkName(st stmt, at int, name, what string) error {
 	if name == "" {
 		return p.errorf(st, at, "expected %s", what)
 	}
+	if n := utf8.RuneCountInString(name); n > maxTextLen {
+		return p.errorf(st, at, "participant name too long: %d characters, at most %d are "+
+			"allowed", n, maxTextLen)
+	}
 	if i := strings.IndexAny(name, ":,;+<>"); i >= 0 {
 		return p.errorf(st, at+i, "unexpected %q in participant name %q", name[i], name)
 	}
@@ -220,7 +231,10 @@ func (p *parser) declare(st stmt, actor bool, rest string, off int, creating boo
 	}
 	pp.Actor = actor
 	if hasLabel {
-		pp.Label = decodeText(label)
+		var err error
+		if pp.Label, err = p.text(st, off+len(rest)-len(label), label); err != nil {
+			return err
+		}
 	}
 	if creating {
 		p.created = &pending{p: pp, line: st.line, st: st}
@@ -273,7 +287,11 @@ func (p *parser) openBox(st stmt, rest string) error {
 		return p.errorf(st, 0, "a box cannot be opened inside a %s block", p.open[len(p.open)-1].Kind)
 	}
 	color, label := cutColor(rest)
-	p.box = &Box{Label: decodeText(label), Color: color, Line: st.line}
+	text, err := p.text(st, len(st.text)-len(label), label)
+	if err != nil {
+		return err
+	}
+	p.box, p.boxAt = &Box{Label: text, Color: color, Line: st.line}, st
 	p.d.Boxes = append(p.d.Boxes, p.box)
 	return nil
 }
@@ -291,6 +309,7 @@ func (p *parser) end(st stmt, rest string, off int) error {
 			"break, rect or box)")
 	}
 	p.open = p.open[:len(p.open)-1]
+	p.openAt = p.openAt[:len(p.openAt)-1]
 	return nil
 }
 
@@ -318,6 +337,9 @@ func (p *parser) activation(st stmt, on bool, rest string, off int) error {
 		return err
 	}
 	if err := p.setActive(st, off, pp, on); err != nil {
+		return err
+	}
+	if err := p.count(st, false); err != nil {
 		return err
 	}
 	p.emit(&Activation{Participant: pp, Active: on, Line: st.line})
@@ -350,9 +372,9 @@ func (p *parser) autonumber(st stmt, rest string, off int) error {
 	nums := make([]int, len(fields))
 	for i, f := range fields {
 		n, err := strconv.Atoi(f)
-		if err != nil || n < 0 || n > 1_000_000_000 {
-			return p.errorf(st, off+strings.Index(rest, f),
-				"expected a whole number or off after autonumber, found %q", f)
+		if err != nil || n < 0 || n > maxAutonumber {
+			return p.errorf(st, off+strings.Index(rest, f), "expected off or a whole "+
+				"number from 0 to %d after autonumber, found %q", maxAutonumber, f)
 		}
 		nums[i] = n
 	}
@@ -371,8 +393,9 @@ func (p *parser) accText(st stmt, dst *string, rest string, off int, kw string) 
 	if !ok {
 		return p.errorf(st, off, "expected ':' after %s", kw)
 	}
-	*dst = decodeText(text)
-	return nil
+	var err error
+	*dst, err = p.text(st, off+1, text)
+	return err
 }
 
 func (p *parser) accDescr(st stmt, rest string, off int) error {
@@ -388,18 +411,19 @@ func (p *parser) accDescr(st stmt, rest string, off int) error {
 	for i, l := range lines {
 		lines[i] = strings.TrimSpace(l)
 	}
-	p.d.AccDescr = decodeText(strings.TrimSpace(strings.Join(lines, "\n")))
-	return nil
+	var err error
+	p.d.AccDescr, err = p.text(st, off+1, strings.TrimSpace(strings.Join(lines, "\n")))
+	return err
 }
 
 // finish checks what must hold at the end of the text.
 func (p *parser) finish() error {
 	if p.box != nil {
-		return errorAt(p.src, p.box.Line, 0, "box is never closed; expected end")
+		return p.errorf(p.boxAt, 0, "box is never closed; expected end")
 	}
 	if n := len(p.open); n > 0 {
-		b := p.open[n-1]
-		return errorAt(p.src, b.Line, 0, "%s block is never closed; expected end", b.Kind)
+		return p.errorf(p.openAt[n-1], 0, "%s block is never closed; expected end",
+			p.open[n-1].Kind)
 	}
 	if c := p.created; c != nil {
 		return p.errorf(c.st, 0, "participant %q is created but no message follows to create it",

@@ -54,10 +54,12 @@ func (p *parser) message(st stmt) error {
 	if err := p.checkName(st, j, to, what); err != nil {
 		return err
 	}
-	msg.Text = decodeText(s[j+colon+1:])
+	var err error
+	if msg.Text, err = p.text(st, j+colon+1, s[j+colon+1:]); err != nil {
+		return err
+	}
 
 	// Resolve both ends, then the pending create, destroy and activations.
-	var err error
 	if msg.From, err = p.participant(st, 0, from); err != nil {
 		return err
 	}
@@ -74,6 +76,9 @@ func (p *parser) message(st stmt) error {
 		if err := p.setActive(st, 0, msg.From, false); err != nil {
 			return err
 		}
+	}
+	if err := p.count(st, true); err != nil {
+		return err
 	}
 	if p.number.on {
 		msg.Numbered, msg.Number = true, p.number.next
@@ -130,7 +135,7 @@ func (p *parser) note(st stmt, rest string, off int) error {
 	}
 	trimmed := strings.TrimLeft(after, " \t")
 	at := off + len(rest) - len(trimmed)
-	after = trimmed
+	after, afterOff := trimmed, at
 	colon := strings.IndexByte(after, ':')
 	if colon < 0 {
 		return p.errorf(st, off+len(rest), "expected ':' and the note text")
@@ -151,7 +156,13 @@ func (p *parser) note(st stmt, rest string, off int) error {
 		n.Over = append(n.Over, pp)
 		at += len(name) + 1
 	}
-	n.Text = decodeText(after[colon+1:])
+	var err error
+	if n.Text, err = p.text(st, afterOff+colon+1, after[colon+1:]); err != nil {
+		return err
+	}
+	if err := p.count(st, false); err != nil {
+		return err
+	}
 	p.emit(n)
 	return nil
 }
@@ -184,9 +195,17 @@ func (p *parser) openBlock(st stmt, word, rest string) error {
 		}
 		b.Color, label = color, ""
 	}
-	b.Sections = []*Section{{Label: decodeText(label), Line: st.line}}
+	text, err := p.text(st, len(st.text)-len(label), label)
+	if err != nil {
+		return err
+	}
+	if err := p.count(st, false); err != nil {
+		return err
+	}
+	b.Sections = []*Section{{Label: text, Line: st.line}}
 	p.emit(b)
 	p.open = append(p.open, b)
+	p.openAt = append(p.openAt, st)
 	return nil
 }
 
@@ -196,7 +215,14 @@ func (p *parser) section(st stmt, word, rest string) error {
 	if len(p.open) == 0 || p.open[len(p.open)-1].Kind != want {
 		return p.errorf(st, 0, "%s is only allowed directly inside a %s block", word, want)
 	}
+	text, err := p.text(st, len(st.text)-len(rest), rest)
+	if err != nil {
+		return err
+	}
+	if err := p.count(st, false); err != nil {
+		return err
+	}
 	b := p.open[len(p.open)-1]
-	b.Sections = append(b.Sections, &Section{Label: decodeText(rest), Line: st.line})
+	b.Sections = append(b.Sections, &Section{Label: text, Line: st.line})
 	return nil
 }

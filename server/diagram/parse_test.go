@@ -220,13 +220,18 @@ func TestParse(t *testing.T) {
 const noStatement = "expected a statement such as participant, Note, loop or a message like " +
 	"A->>B: text"
 
-func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name      string
-		src       string
-		line, col int
-		msg       string
-	}{
+// parseErrorCase is a diagram with a mistake and the error it must give.
+type parseErrorCase struct {
+	name      string
+	src       string
+	line, col int
+	msg       string
+}
+
+// parseErrorCases returns the mistakes TestParseErrors and
+// TestParseErrorsIndented check.
+func parseErrorCases() []parseErrorCase {
+	return []parseErrorCase{
 		{
 			name: "Empty", line: 1, col: 1,
 			src: "  \n",
@@ -305,7 +310,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "AutonumberWord", line: 2, col: 12,
 			src: "sequenceDiagram\nautonumber ten",
-			msg: `expected a whole number or off after autonumber, found "ten"`,
+			msg: `expected off or a whole number from 0 to 999999 after autonumber, found "ten"`,
 		},
 		{
 			name: "AccTitleWithoutColon", line: 2, col: 10,
@@ -362,8 +367,31 @@ func TestParseErrors(t *testing.T) {
 			src: "sequenceDiagram\nA->>B: x; A =>B",
 			msg: noStatement + `, found "A"`,
 		},
+		{
+			name: "UnclosedLoop", line: 3, col: 1,
+			src: "sequenceDiagram\nA->>B: x\nloop every minute\nA->>B: y",
+			msg: "loop block is never closed; expected end",
+		},
+		{
+			name: "UnclosedOuterBlock", line: 2, col: 1,
+			src: "sequenceDiagram\nalt yes\nopt maybe\nA->>B: y\nend",
+			msg: "alt block is never closed; expected end",
+		},
+		{
+			name: "UnclosedFrontMatter", line: 1, col: 1,
+			src: "---\ntitle: x\nsequenceDiagram",
+			msg: "front matter opened with --- is never closed",
+		},
+		{
+			name: "ElseOutsideAlt", line: 3, col: 1,
+			src: "sequenceDiagram\nloop x\nelse y\nend",
+			msg: "else is only allowed directly inside a alt block",
+		},
 	}
-	for _, tt := range tests {
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range parseErrorCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse([]byte(tt.src))
 			require.Error(t, err, "the diagram %q has a mistake and should not parse", tt.src)

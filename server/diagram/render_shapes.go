@@ -97,6 +97,9 @@ func (l *layout) drawFrames(w *svgWriter, labels bool) {
 	}
 	slices.SortStableFunc(order, func(a, b *frame) int { return a.depth - b.depth })
 	for _, f := range order {
+		if w.full() {
+			return
+		}
 		if labels {
 			l.drawFrameLabels(w, f)
 		} else {

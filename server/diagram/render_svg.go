@@ -14,6 +14,7 @@ type Option func(*renderConfig)
 
 type renderConfig struct {
 	idPrefix string
+	maxBytes int // the largest SVG allowed; maxSVGBytes unless a test lowers it
 }
 
 // WithIDPrefix sets the prefix of the element ids inside the SVG. By default
@@ -37,9 +38,10 @@ func RenderSVG(src []byte) ([]byte, error) {
 }
 
 // Render draws d as an SVG document and writes it to w. The same diagram
-// always gives the same bytes.
+// always gives the same bytes. A drawing larger than 8 MiB is refused with
+// [ErrTooLarge] before anything is written.
 func Render(d *Diagram, w io.Writer, opts ...Option) error {
-	var cfg renderConfig
+	cfg := renderConfig{maxBytes: maxSVGBytes}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -47,8 +49,13 @@ func Render(d *Diagram, w io.Writer, opts ...Option) error {
 	l.fitTitle()
 
 	// Draw the body first, so the default id prefix can hash it.
-	body := &svgWriter{b: make([]byte, 0, 1024+256*len(l.shapes))}
-	l.drawBody(body)
+	body := &svgWriter{
+		b:     make([]byte, 0, min(1024+256*len(l.shapes), cfg.maxBytes)),
+		limit: cfg.maxBytes,
+	}
+	if !l.drawBody(body) {
+		return ErrTooLarge
+	}
 	if cfg.idPrefix == "" {
 		h := fnv.New64a()
 		h.Write(body.b)
@@ -59,6 +66,9 @@ func Render(d *Diagram, w io.Writer, opts ...Option) error {
 	l.drawHeader(out, cfg.idPrefix)
 	out.b = append(out.b, body.b...)
 	out.s("</svg>\n")
+	if len(out.b) > cfg.maxBytes {
+		return ErrTooLarge
+	}
 	_, err := w.Write(out.b)
 	return err
 }
@@ -129,8 +139,9 @@ func (l *layout) accDescr() string {
 		strconv.Itoa(msgs) + " messages."
 }
 
-// drawBody draws every shape, back to front.
-func (l *layout) drawBody(w *svgWriter) {
+// drawBody draws every shape, back to front. It stops and returns false as
+// soon as the markup passes w's limit, so a huge drawing is never built whole.
+func (l *layout) drawBody(w *svgWriter) bool {
 	l.drawTitle(w)
 	l.drawBoxes(w)
 	l.drawFrames(w, false)
@@ -141,6 +152,9 @@ func (l *layout) drawBody(w *svgWriter) {
 	}
 	l.drawFrames(w, true)
 	for i := range l.shapes {
+		if w.full() {
+			return false
+		}
 		s := &l.shapes[i]
 		if s.note != nil {
 			l.drawNote(w, s)
@@ -149,6 +163,7 @@ func (l *layout) drawBody(w *svgWriter) {
 		l.drawMessage(w, s)
 	}
 	l.drawParticipants(w)
+	return !w.full()
 }
 
 // drawLines draws text lines centred on x (or starting at x), the first

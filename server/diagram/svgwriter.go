@@ -9,7 +9,13 @@ import (
 // svgWriter appends SVG markup to a byte slice. Numbers are rounded to one
 // decimal and printed without exponent, so output is the same on every run.
 type svgWriter struct {
-	b []byte
+	b     []byte
+	limit int // the size past which the drawing is abandoned; 0 for none
+}
+
+// full reports whether the markup has grown past the writer's limit.
+func (w *svgWriter) full() bool {
+	return w.limit > 0 && len(w.b) > w.limit
 }
 
 func (w *svgWriter) s(text string) *svgWriter {

@@ -37,11 +37,22 @@
     }
   }
 
+  // pageBackground returns the page's background colour (--bg), or "" if it looks odd.
+  function pageBackground() {
+    var bg = getComputedStyle(document.documentElement).getPropertyValue("--bg").trim();
+    return /^[#a-zA-Z0-9(),. %]+$/.test(bg) ? bg : "";
+  }
+
   // showSVG displays the drawing as an image, so nothing in it can run or touch the page.
+  // An image cannot see the page's CSS, so the copy shown gets the page's background, as
+  // style.css gives inline diagrams, instead of drawing its own rectangle in another shade;
+  // the download keeps the SVG as the server drew it.
   function showSVG(svg) {
     lastSVG = svg;
     download.disabled = false;
-    var url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+    var bg = pageBackground();
+    var shown = bg ? svg.replace("<svg ", '<svg style="--cl-bg:' + bg + '" ') : svg;
+    var url = URL.createObjectURL(new Blob([shown], { type: "image/svg+xml" }));
     var img = document.createElement("img");
     img.alt = "The drawing of the diagram";
     img.src = url;
@@ -52,7 +63,10 @@
     imageURL = url;
   }
 
-  function draw() {
+  // draw sends the text to the server and shows what comes back. When the server is busy
+  // drawing for others (503), it tries once more after the second the server asks for.
+  function draw(isRetry) {
+    clearTimeout(timer);
     var text = source.value;
     var bytes = encoder.encode(text).length;
     size.textContent = kib(bytes) + " of " + kib(maxBytes);
@@ -81,6 +95,12 @@
       }
       return resp.json().then(function (e) {
         preview.classList.add("stale");
+        if (resp.status === 503 && !isRetry) {
+          var wait = parseInt(resp.headers.get("Retry-After"), 10) || 1;
+          showStatus("The server is busy; trying again in " + wait + " s.", "", false);
+          timer = setTimeout(function () { draw(true); }, wait * 1000);
+          return;
+        }
         if (e.line) {
           showStatus("Line " + e.line + ", column " + e.col + ": " + e.message + ".",
             e.quote, true);
@@ -99,8 +119,14 @@
 
   source.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(draw, 300);
+    timer = setTimeout(function () { draw(false); }, 300);
   });
+
+  // Redraw with the new background when the page switches between light and dark.
+  var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  if (scheme.addEventListener) {
+    scheme.addEventListener("change", function () { if (lastSVG) showSVG(lastSVG); });
+  }
 
   download.addEventListener("click", function () {
     if (!lastSVG) return;
@@ -130,5 +156,5 @@
     });
   });
 
-  draw();
+  draw(false);
 })();
