@@ -210,7 +210,8 @@ func TestMoreText(t *testing.T) {
 		{name: "none", more: 0, want: ""},
 		{name: "one", more: 1, want: "and 1 more failing test"},
 		{name: "four", more: 4, want: "and 4 more failing tests"},
-		{name: "someNotShown", more: 12, unshown: 3, want: "and 12 more failing tests (9 shown)"},
+		{name: "someNotShown", more: 12, unshown: 3,
+			want: "and 12 more failing tests (9 listed here)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

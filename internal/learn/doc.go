@@ -7,7 +7,10 @@
 // ends as a result rather than a hang, and cancels a run by killing the go command together
 // with its test binaries. [ParseGoTestJSON] (and the runner, line by line) turns the event
 // stream into per-package, per-test results: passes, failures with their output, skips,
-// build errors, panics and timeouts.
+// build errors, panics and timeouts. A package's failures ([PackageResult.Failed]) come in
+// the order its tests are declared, whatever order parallel tests finish in, so the first
+// failure a learner reads is the first task's. A timeout must be more than zero
+// ([CheckTimeout]): `go test` takes zero or less as "no limit".
 //
 // # Progress and subscribers
 //
@@ -33,7 +36,11 @@
 //
 // # Showing
 //
-// [WriteReport] draws the progress for a terminal, with colours, or as plain lines.
+// [WriteReport] draws the progress for a terminal, with colours, or as plain lines. Every
+// command a message suggests starts with [TermOptions.Command] (or [Runner.Command]), so a
+// learner who runs `go run .` reads "go run . hint 1" rather than a command they lack. Errors
+// meant for the learner ([ErrNoWorkspace], [LessonByKey]'s) carry no package prefix: the
+// command line puts "callbacklab: " in front of them.
 // [HintStore] hands out a lesson's hints one tier at a time and [PlanReset] restores a
 // lesson's files, keeping a backup of the learner's.
 package learn
