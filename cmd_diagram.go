@@ -65,6 +65,9 @@ func runDiagram(_ context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, pe.Quote())
 		return errFailed
 	}
+	if errors.Is(err, diagram.ErrTooLarge) {
+		return err // it names its package already
+	}
 	if err != nil {
 		return fmt.Errorf("diagram: %w", err)
 	}

@@ -85,3 +85,25 @@ func TestRunDiagramUnknownFlag(t *testing.T) {
 		"the error should be printed once, with no usage text around it")
 	assert.Empty(t, stdout.String(), "nothing on stdout for a usage mistake")
 }
+
+// TestRunDiagramTooLarge draws a diagram within the parser's limits whose SVG
+// would pass 8 MiB: 16,000 statements of 50 lines each. It must fail with one
+// clear line, and write no SVG at all.
+func TestRunDiagramTooLarge(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("sequenceDiagram\n")
+	fifty := strings.Repeat("a<br>", 49) + "a"
+	for range 8000 {
+		src.WriteString("A->>B: " + fifty + "\nNote over A,B: " + fifty + "\n")
+	}
+	require.Less(t, src.Len(), maxDiagramInput, "the input must fit the command's input limit")
+
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"diagram"}, strings.NewReader(src.String()),
+		&stdout, &stderr)
+	assert.Equal(t, 1, exitCode(err, &stderr), "a drawing over the limit exits with status 1")
+	assert.Equal(t, "callbacklab: diagram: the drawing would be larger than 8 MiB of SVG; "+
+		"split the diagram into several smaller ones\n", stderr.String(),
+		"the error should say what the limit is, once")
+	assert.Empty(t, stdout.String(), "no SVG, not even a truncated one")
+}
