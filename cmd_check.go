@@ -43,6 +43,9 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
+	if err := learn.CheckTimeout(cfg.timeout); err != nil {
+		return usageError(err.Error())
+	}
 	ws, err := openWorkspace(cfg.dir)
 	if err != nil {
 		return err
@@ -53,7 +56,8 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 
 	tracker := learn.NewTracker(ws.lessons)
-	runner := &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout}
+	runner := &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout,
+		Command: self()}
 	color := !cfg.plain && learn.ColorEnabled(stdout, os.Getenv)
 
 	// On a terminal, a status line counts the lessons as they finish.
@@ -72,7 +76,7 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 
 	p := tracker.Progress()
-	if err := learn.WriteReport(stdout, p, learn.TermOptions{Color: color}); err != nil {
+	if err := learn.WriteReport(stdout, p, learn.TermOptions{Color: color, Command: self()}); err != nil {
 		return err
 	}
 	for _, l := range p.Lessons {
@@ -162,7 +166,7 @@ func newFlagSet(name string, stderr io.Writer, synopsis, about string) *flag.Fla
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: callbacklab %s %s\n\n%s\n\n", name, synopsis, about)
+		fmt.Fprintf(stderr, "Usage: %s %s %s\n\n%s\n\n", self(), name, synopsis, about)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -216,8 +220,12 @@ func lessonArg(fs *flag.FlagSet, verb string) (lessons.Lesson, error) {
 		return lessons.Lesson{}, err
 	}
 	l, err := lessons.Find(all, fs.Arg(0))
+	if errors.Is(err, lessons.ErrNoLesson) {
+		return lessons.Lesson{}, usageError(fmt.Sprintf(
+			"no lesson %q (try a number from 1 to %d)", fs.Arg(0), len(all)))
+	}
 	if err != nil {
-		return lessons.Lesson{}, usageError(err.Error())
+		return lessons.Lesson{}, err
 	}
 	return l, nil
 }

@@ -26,6 +26,9 @@ func runSolution(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
+	if err := learn.CheckTimeout(cfg.timeout); err != nil {
+		return usageError(err.Error())
+	}
 	l, err := lessonArg(fs, "solution")
 	if err != nil {
 		return err
@@ -37,7 +40,8 @@ func runSolution(ctx context.Context, args []string, _ io.Reader, stdout, stderr
 
 	// The solution is shown only to a learner whose own code passes.
 	tracker := learn.NewTracker(ws.lessons)
-	runner := &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout}
+	runner := &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout,
+		Command: self()}
 	if err := runner.Run(ctx, []string{l.Dir}); ctx.Err() != nil {
 		return errFailed
 	} else if err != nil {

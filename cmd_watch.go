@@ -43,6 +43,9 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
+	if err := learn.CheckTimeout(cfg.timeout); err != nil {
+		return usageError(err.Error())
+	}
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("watch takes no arguments, got %q", fs.Args()))
 	}
@@ -84,7 +87,8 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}()
 
 	w := &learn.Watch{
-		Runner:   &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout},
+		Runner: &learn.Runner{Root: ws.root, Tracker: tracker, Timeout: cfg.timeout,
+			Command: self()},
 		Files:    learn.FileWatch{Root: ws.root, Poll: cfg.poll, Debounce: cfg.debounce},
 		Lessons:  ws.lessons,
 		OnStart:  scr.started,
@@ -127,7 +131,7 @@ func (s *screen) result(r learn.Run, _ []string) {
 		fmt.Fprint(s.w, "\x1b[H\x1b[2J") // clear the screen
 	}
 	_ = learn.WriteReport(s.w, s.tracker.Progress(),
-		learn.TermOptions{Color: s.color})
+		learn.TermOptions{Color: s.color, Command: self()})
 	footer := "\nWatching your lessons for saves. Keys: q quit, h hint, r run all again."
 	if !r.SavedAt.IsZero() {
 		footer += fmt.Sprintf("\nResult %.2fs after your save.",
@@ -219,7 +223,7 @@ func startLiveProgress(ctx context.Context, log *slog.Logger) *learn.Tracker {
 	}
 	tracker := learn.NewTracker(ws.lessons)
 	w := &learn.Watch{
-		Runner:  &learn.Runner{Root: ws.root, Tracker: tracker},
+		Runner:  &learn.Runner{Root: ws.root, Tracker: tracker, Command: self()},
 		Files:   learn.FileWatch{Root: ws.root, Poll: learn.NeedsPolling(ws.root)},
 		Lessons: ws.lessons,
 	}

@@ -88,15 +88,3 @@ func (s *Server) serveDiagrams(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	_, _ = w.Write(body)
 }
-
-// serveDiagramRender serves POST /diagrams/render, the editor's endpoint: the
-// posted Mermaid text drawn as SVG, or a JSON error with line and column.
-//
-// TODO: This builds a new diagram.RenderHandler for every request, so its
-// limit of two drawings at once holds only within one request and many
-// parallel requests still draw in parallel; the router in server.go should
-// build the handler once, r.Handle("/diagrams/render",
-// diagram.RenderHandler(maxEditorBytes)), and this method should go.
-func (s *Server) serveDiagramRender(w http.ResponseWriter, r *http.Request) {
-	diagram.RenderHandler(maxEditorBytes).ServeHTTP(w, r)
-}

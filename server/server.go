@@ -108,7 +108,7 @@ func (s *Server) routes() chi.Router {
 	r.Get("/diagrams", s.serveDiagrams)
 	r.Get("/progress", s.serveProgress)
 	r.Get("/progress/events", s.serveProgressEvents)
-	r.Handle("/diagrams/render", http.HandlerFunc(s.serveDiagramRender))
+	r.Handle("/diagrams/render", diagram.RenderHandler(maxEditorBytes)) // one limit for all
 	return r
 }
 
