@@ -83,6 +83,11 @@ func TestSimPage(t *testing.T) {
 		assert.Contains(t, page, want, "the simulation page should show %q", want)
 	}
 	assert.Equal(t, http.StatusOK, send(t, s, "GET", "/static/sim.js", nil, nil).Code)
+	assert.Equal(t, http.StatusOK, send(t, s, "HEAD", "/travel", nil, nil).Code,
+		"the travel site answers HEAD like GET when mounted in the web app")
+	rec = send(t, s, "DELETE", "/travel", nil, nil)
+	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
+	assert.Equal(t, "GET, HEAD", rec.Header().Get("Allow"), "405 names the methods taken")
 }
 
 func TestSimControlPanel(t *testing.T) {
@@ -156,6 +161,17 @@ func TestSimTraceFollowsTheTravelSite(t *testing.T) {
 	assert.Equal(t, http.StatusOK, other.Code, "a browser without a journey gets a diagram")
 	assert.NotContains(t, other.Body.String(), "->>",
 		"a browser without a journey cookie sees nobody else's journey")
+}
+
+func TestSimDiagramPanelFollowsTheTheme(t *testing.T) {
+	s, _ := simSite(t)
+	css := send(t, s, "GET", "/static/sim.css", nil, nil).Body.String()
+	assert.Contains(t, css, ".sim-diagram .cl-seq { --cl-bg: var(--bg); }",
+		"the diagram's background is the page's, light or dark")
+	assert.NotContains(t, css, "#fff; }\n.sim-diagram svg",
+		"the diagram panel is not painted white in the dark theme")
+	assert.Regexp(t, `\.sim-diagram \{[^}]*background: var\(--bg\)`, css,
+		"the panel's background follows the theme")
 }
 
 func TestSimControlPanelGuards(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 )
 
 //go:embed static
@@ -16,7 +15,7 @@ var staticFS embed.FS
 // routes lists every route of the site.
 func (s *Site) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders, s.guard, middleware.GetHead)
+	r.Use(securityHeaders, s.guard, headAsGet)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -33,6 +32,21 @@ func (s *Site) routes() http.Handler {
 	r.Post("/booking/callback", s.handleBookingCallback)
 	s.mux = r
 	return r
+}
+
+// headAsGet serves HEAD requests with the GET route of their path; the
+// server drops the body. (chi's middleware.GetHead asks the router found in
+// the request context, which is the web app's, not this site's, when the
+// site is mounted inside another chi router.)
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			if rctx := chi.RouteContext(r.Context()); rctx != nil {
+				rctx.RouteMethod = http.MethodGet
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // securityHeaders sets headers every answer of the site carries.
