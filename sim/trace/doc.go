@@ -20,16 +20,24 @@
 //     service knows which journey it is serving.
 //
 // The journey of a browser is named by a cookie ([JourneyCookie]) that the
-// travel site sets. The journey of back-channel work travels in the request
-// context ([WithJourney], [JourneyFrom]) and, between services, in the
-// [JourneyHeader] header.
+// travel site (or the web app's /sim page) sets; a request that arrives
+// without it gets the cookie but is not recorded, so clients that drop
+// cookies start no journeys. The journey of back-channel work travels in the
+// request context ([WithJourney], [JourneyFrom]) and, between services, in
+// the [JourneyHeader] header, signed by the recorder so that a browser
+// cannot send one. Recorded paths and redirect targets show secret
+// parameters (code, state, tokens) as "code=…".
+//
+// A hop's request arrow is placed when the request arrives and its answer
+// arrow when the answer is complete, so the calls a service makes while it
+// serves a request are drawn between the two.
 //
 // # Bounds
 //
 // A Recorder keeps at most [Config.MaxJourneys] journeys and
-// [Config.MaxHops] hops per journey; older journeys are forgotten and extra
-// hops are counted but not kept, so a long-running playground uses bounded
-// memory.
+// [Config.MaxHops] hops per journey; the least recently active journeys are
+// forgotten first and extra hops are counted but not kept, so a
+// long-running playground uses bounded memory.
 //
 // # Mermaid
 //

@@ -21,11 +21,11 @@ func redactURL(u string) string {
 	b.WriteString(u[:cut])
 	rest := u[cut:]
 	for rest != "" {
-		// rest starts with '?', '#' or '&': copy the separator, then one
+		// rest starts with "?", "#" or "&": copy the separator, then one
 		// key=value pair up to the next separator.
 		b.WriteByte(rest[0])
 		rest = rest[1:]
-		end := strings.IndexAny(rest, "&#")
+		end := strings.IndexAny(rest, "&#?")
 		if end < 0 {
 			end = len(rest)
 		}

@@ -231,3 +231,22 @@ func TestTraceRedactsCodesAndState(t *testing.T) {
 	assert.Equal(t, "redirect to /travel?code=…&state=…", j.Hops[0].Note,
 		"nor in a redirect's Location")
 }
+
+func FuzzRedactedPath(f *testing.F) {
+	f.Add("/auth/callback?code=abc&state=xyz", "secretvalue")
+	f.Add("/x#access_token=t&y=1", "zz")
+	f.Fuzz(func(t *testing.T, path, secret string) {
+		if secret == "" || strings.ContainsAny(secret, "&#") {
+			return
+		}
+		rec := trace.NewRecorder(trace.Config{Now: fixedNow})
+		p := path + "?code=" + secret
+		rec.Record("ja", trace.Hop{Path: p})
+		j, _ := rec.Journey("ja")
+		got := j.Hops[0].Path
+		if strings.HasSuffix(got, "code="+secret) && !strings.HasSuffix(secret, "…") &&
+			len(p) <= 512 {
+			t.Fatalf("the code's value is shown in %q", got)
+		}
+	})
+}

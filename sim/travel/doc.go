@@ -23,8 +23,21 @@
 // The site uses golang.org/x/oauth2 for both providers and go-oidc to
 // verify Google (mock)'s ID tokens. Each sign-in gets a fresh state (bound
 // to the browser by an HttpOnly cookie and usable once), a PKCE verifier and,
-// for OpenID Connect, a nonce. Pressing Book while signed out keeps the
-// filled-in form on the server and returns to it after signing in.
+// for OpenID Connect, a nonce. A response from an OpenID provider must name
+// it in iss (RFC 9207). At most 1,000 sign-ins may be in progress; one more
+// forgets the oldest. Pressing Book while signed out checks the form first,
+// then keeps it on the server for ten minutes (at most 1,000 drafts) and
+// returns to it after signing in.
+//
+// # Requests the site accepts
+//
+// Every request must name the configured origin's host (a guard against DNS
+// rebinding), and every POST from a browser must carry an Origin header, or
+// a Referer when there is none, equal to the configured origin: SameSite
+// cookies alone do not stop a page on another port of 127.0.0.1. Forms are
+// read as application/x-www-form-urlencoded only, at most 8 KiB, each field
+// once, so nothing is ever written to a temporary file. Unknown pages, wrong
+// methods and refused requests get friendly HTML pages.
 //
 // # Receiving callbacks
 //
