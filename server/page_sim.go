@@ -229,11 +229,10 @@ func (h *simPage) serveEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-tick.C:
 			fmt.Fprint(w, ": heartbeat\n\n")
-		case ev, ok := <-events:
+		case _, ok := <-events:
 			if !ok {
 				return
 			}
-			_ = ev
 			fmt.Fprint(w, "event: hop\ndata: {}\n\n")
 		}
 		if rc.Flush() != nil {
