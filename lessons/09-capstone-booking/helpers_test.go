@@ -169,7 +169,7 @@ func newWorld(t *testing.T) *world {
 	noPanic(t, "Handler", func() { h = w.site.Handler() })
 	require.NotNil(t, h, "Site.Handler() returned nil")
 	w.siteH = w.rec.Middleware(trace.Fixed(trace.Travel),
-		trace.MiddlewareOptions{StartJourneys: true})(h)
+		trace.MiddlewareOptions{StartJourneys: true, RecordFirstRequest: true})(h)
 	return w
 }
 

@@ -35,6 +35,12 @@ type MiddlewareOptions struct {
 	// StartJourneys makes the middleware set [JourneyCookie] on a browser
 	// that has none. The travel site does; the providers only read it.
 	StartJourneys bool
+
+	// RecordFirstRequest, with StartJourneys, also records the request that
+	// starts a journey, so a story is drawn from its very first step. It is
+	// for one trusted browser, as in a test or a lesson: on a shared server,
+	// clients that drop cookies could then push other journeys out.
+	RecordFirstRequest bool
 }
 
 // Middleware records each request from the browser to the participant
@@ -72,10 +78,14 @@ func (r *Recorder) Middleware(self Namer, opts MiddlewareOptions) func(http.Hand
 			if c, err := req.Cookie(JourneyCookie); err == nil && validID(c.Value) {
 				journey = c.Value
 			} else if opts.StartJourneys {
+				id := r.NewJourneyID()
 				http.SetCookie(w, &http.Cookie{
-					Name: JourneyCookie, Value: r.NewJourneyID(), Path: "/",
+					Name: JourneyCookie, Value: id, Path: "/",
 					HttpOnly: true, SameSite: http.SameSiteLaxMode,
 				})
+				if opts.RecordFirstRequest {
+					journey = id
+				}
 			}
 			req = req.WithContext(WithJourney(req.Context(), journey))
 			if journey == "" || !recorded(req) {
