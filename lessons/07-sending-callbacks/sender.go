@@ -43,7 +43,9 @@ type Attempt struct {
 	Status int
 	// Err says why there was no answer (a timeout, a refused connection), or is nil.
 	Err error
-	// Wait is how long the sender waited after this attempt before the next one.
+	// Wait is how long the sender chose to wait after this attempt before the next one. It
+	// is 0 on the last attempt (delivered, 410 Gone, or the last one allowed). When ctx ends
+	// during the wait, Wait still holds the wait that was chosen, not the part that passed.
 	Wait time.Duration
 }
 

@@ -131,6 +131,10 @@ func TestRetrySchedule(t *testing.T) {
 				}
 				assert.Len(t, attempts, len(tt.wantAt), "%s, Deliver must return one Attempt "+
 					"per request it made", situation)
+				if len(attempts) > 0 {
+					assert.Zero(t, attempts[len(attempts)-1].Wait, "%s, the last Attempt's "+
+						"Wait must be 0: no wait follows it", situation)
+				}
 				if tt.wantErr == nil {
 					assert.NoError(t, err, "%s, Deliver must return nil", situation)
 					return
@@ -204,14 +208,17 @@ func TestStopsWhenContextEnds(t *testing.T) {
 		defer cancel()
 
 		start := time.Now()
-		var err error
+		var (
+			attempts []Attempt
+			err      error
+		)
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
 					t.Fatalf("Deliver panicked: %v", r)
 				}
 			}()
-			_, err = snd.Deliver(ctx, callbackURL, "msg_2Vd8c1", outcome)
+			attempts, err = snd.Deliver(ctx, callbackURL, "msg_2Vd8c1", outcome)
 		}()
 
 		assert.Equal(t, 5*time.Second, time.Since(start), "the caller's context ended after "+
@@ -221,6 +228,10 @@ func TestStopsWhenContextEnds(t *testing.T) {
 			"error must wrap ctx.Err(); got %v", err)
 		assert.Len(t, rv.got(), 3, "attempts at 0s, 1s and 3s fit in 5s; the next would be "+
 			"at 7s")
+		if assert.Len(t, attempts, 3, "Deliver must return the three attempts it made") {
+			assert.Equal(t, 4*time.Second, attempts[2].Wait, "the third attempt's Wait must "+
+				"hold the wait chosen after it (4s), even though the context ended during it")
+		}
 	})
 }
 
@@ -258,8 +269,8 @@ func TestBadSecret(t *testing.T) {
 	if err != nil {
 		assert.True(t, strings.HasPrefix(err.Error(), "sending: "), "errors of package "+
 			"sending start with \"sending: \"; got %q", err)
-		assert.Contains(t, err.Error(), "secret", "the error must say that the secret is "+
-			"what is wrong; got %q", err)
+		assert.Contains(t, strings.ToLower(err.Error()), "secret", "the error must say "+
+			"that the secret is what is wrong (the word \"secret\", in any case); got %q", err)
 	}
 	assert.Empty(t, rv.got(), "nothing may be sent without a valid secret")
 }
