@@ -73,8 +73,9 @@ type pendingLogin struct {
 }
 
 // New fetches the provider's discovery document from cfg.Issuer (with cfg.HTTPClient) and
-// returns the site's sign-in. It returns an error when a field of cfg is missing, the provider
-// cannot be reached, or the discovery document names another issuer.
+// returns the site's sign-in. cfg.Issuer, cfg.ClientID and cfg.RedirectURL are required;
+// the other fields may be left zero. It returns an error when a required field is empty, the
+// provider cannot be reached, or the discovery document names another issuer.
 func New(ctx context.Context, cfg Config) (*SignIn, error) {
 	// Your code here: oidc.NewProvider (with cfg.HTTPClient in the context), then an
 	// oauth2.Config and an ID token verifier from it.

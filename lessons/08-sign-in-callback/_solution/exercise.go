@@ -78,8 +78,9 @@ type pendingLogin struct {
 }
 
 // New fetches the provider's discovery document from cfg.Issuer (with cfg.HTTPClient) and
-// returns the site's sign-in. It returns an error when a field of cfg is missing, the provider
-// cannot be reached, or the discovery document names another issuer.
+// returns the site's sign-in. cfg.Issuer, cfg.ClientID and cfg.RedirectURL are required;
+// the other fields may be left zero. It returns an error when a required field is empty, the
+// provider cannot be reached, or the discovery document names another issuer.
 func New(ctx context.Context, cfg Config) (*SignIn, error) {
 	if cfg.Issuer == "" || cfg.ClientID == "" || cfg.RedirectURL == "" {
 		return nil, errors.New("signin: Issuer, ClientID and RedirectURL are required")
