@@ -1,7 +1,8 @@
 package capstone
 
-// This file is given: it is lesson 8's sign-in, ready to use. You need only s.auth.user(r),
-// which returns the signed-in traveller of a request. Your work is in site.go.
+// This file is given: it is lesson 8's sign-in, ready to use, and so lesson 8's answer. Do
+// lesson 8 before you read it. You need only s.auth.user(r), which returns the signed-in
+// traveller of a request. Your work is in site.go.
 
 import (
 	"context"
@@ -144,6 +145,9 @@ func (s *signIn) callback(w http.ResponseWriter, r *http.Request) {
 	case q.Get("error") != "":
 		http.Error(w, "capstone: the provider refused: "+q.Get("error"),
 			http.StatusUnauthorized)
+		return
+	case q.Get("code") == "":
+		http.Error(w, "capstone: the callback has no code", http.StatusBadRequest)
 		return
 	}
 

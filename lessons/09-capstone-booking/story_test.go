@@ -97,6 +97,18 @@ func listing(steps []step) string {
 	return b.String()
 }
 
+// journeyListing introduces the recorded steps of the traveller's journey, or says what an
+// empty recording most likely means.
+func journeyListing(got []step) string {
+	if len(got) == 0 {
+		return "No exchange of the traveller's journey was recorded: no journey started with " +
+			"GET /login. Most likely the site did not answer GET /login (is s.auth.routes(mux) " +
+			"still in Handler?), or the requests did not go through the traced handler, the " +
+			"one that Site.Handler returns.\n"
+	}
+	return "Every exchange of the traveller's journey (from GET /login on):\n" + listing(got)
+}
+
 // TestTheWholeStory follows a traveller from signing in to seeing the outcome of a booking,
 // and compares every exchange with the sequence diagram in testdata/story.mmd.
 func TestTheWholeStory(t *testing.T) {
@@ -128,7 +140,7 @@ func TestTheWholeStory(t *testing.T) {
 		}
 		if diff := firstDifference(want, got); diff != "" {
 			t.Errorf("the exchanges of the whole story differ from testdata/story.mmd: %s\n\n"+
-				"Every exchange that happened:\n%s", diff, listing(got))
+				"%s", diff, journeyListing(got))
 		}
 	})
 }
