@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -23,6 +24,11 @@ type TermOptions struct {
 	// suggests ("go run . hint 1" when the learner runs it with `go run .`); empty means
 	// "callbacklab".
 	Command string
+	// Only are the folders of the lessons the learner named ("check 9"), or empty for all
+	// of them. When set, the count is of these lessons alone and the "Next:" line points at
+	// the first of them that is not done; the other lessons are still listed, as "not run"
+	// when they have no result.
+	Only []string
 }
 
 // ColorEnabled reports whether w is a terminal that wants colours: an *os.File that is a
@@ -77,13 +83,17 @@ func WriteReport(w io.Writer, p Progress, o TermOptions) error {
 	var b strings.Builder
 	c := painter(o.Color)
 
-	// The bar and the count.
-	done, total := p.Done(), len(p.Lessons)
+	// The bar and the count, of the lessons the learner named if they named some.
+	counted := o.counted(p)
+	done, total := counted.Done(), len(counted.Lessons)
+	count := fmt.Sprintf("%d/%d lessons done", done, total)
+	if len(o.Only) > 0 {
+		count = namedCount(counted)
+	}
 	if o.Color {
-		fmt.Fprintf(&b, "%s %s\n", bar(done, total, 20, c), c.paint(ansiBold,
-			fmt.Sprintf("%d/%d lessons done", done, total)))
+		fmt.Fprintf(&b, "%s %s\n", bar(done, total, 20, c), c.paint(ansiBold, count))
 	} else {
-		fmt.Fprintf(&b, "%d/%d lessons done\n", done, total)
+		fmt.Fprintf(&b, "%s\n", count)
 	}
 	if p.Err != "" {
 		fmt.Fprintf(&b, "%s %s\n", c.paint(ansiRed, "problem:"), p.Err)
@@ -125,6 +135,52 @@ func (o TermOptions) withDefaults() TermOptions {
 	return o
 }
 
+// counted returns p with only the lessons the report counts: those in o.Only, or all.
+func (o TermOptions) counted(p Progress) Progress {
+	if len(o.Only) == 0 {
+		return p
+	}
+	out := p
+	out.Lessons = nil
+	for _, l := range p.Lessons {
+		if slices.Contains(o.Only, l.Dir) {
+			out.Lessons = append(out.Lessons, l)
+		}
+	}
+	return out
+}
+
+// namedCount is the first line of a report on the lessons the learner named: "lesson 9: 9
+// of 10 tests pass" for one, "lessons 6, 7, 8 and 9: 3/4 done" for several.
+func namedCount(p Progress) string {
+	if len(p.Lessons) == 1 {
+		l := p.Lessons[0]
+		detail := lessonDetail(l)
+		if passed, total := l.Counts(); l.State == StateFailing && total > 0 {
+			detail = fmt.Sprintf("%d of %d tests pass", passed, total)
+		}
+		return fmt.Sprintf("lesson %d: %s", l.Number, detail)
+	}
+	return fmt.Sprintf("lessons %s: %d/%d done", numberList(p.Lessons), p.Done(),
+		len(p.Lessons))
+}
+
+// numberList names lessons by number: "6, 7 and 9".
+func numberList(ls []LessonState) string {
+	var b strings.Builder
+	for i, l := range ls {
+		switch {
+		case i == 0:
+		case i == len(ls)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d", l.Number)
+	}
+	return b.String()
+}
+
 // shortTitle is a lesson's title without a leading "Lesson N:".
 func shortTitle(l LessonState) string {
 	return l.ShortTitle()
@@ -159,6 +215,17 @@ func writeFocus(b *strings.Builder, p Progress, o TermOptions, c painter) {
 		p.Focus = o.Focus
 	}
 	l, ok := p.FocusLesson()
+	if len(o.Only) > 0 {
+		// The lesson saved last, else the first unfinished one the learner named.
+		l, ok = p.Lesson(p.Focus)
+		if !ok || l.State == StateDone {
+			l, ok = o.counted(p).Next()
+		}
+	}
+	if !ok && len(o.Only) > 0 {
+		writeNamedDone(b, o.counted(p).Lessons, o.Command)
+		return
+	}
 	if !ok {
 		fmt.Fprintf(b, "All %d lessons pass. Well done!\n", len(p.Lessons))
 		fmt.Fprintf(b, "Compare with the reference: %s solution N\n", o.Command)
@@ -193,6 +260,19 @@ func writeFocus(b *strings.Builder, p Progress, o TermOptions, c painter) {
 	}
 	fmt.Fprintf(b, "\nStuck? %s shows a hint.\n", c.paint(ansiCyan,
 		fmt.Sprintf("%s hint %d", o.Command, l.Number)))
+}
+
+// writeNamedDone congratulates a learner whose named lessons all pass.
+func writeNamedDone(b *strings.Builder, named []LessonState, command string) {
+	if len(named) == 1 {
+		fmt.Fprintf(b, "Lesson %d passes. Well done!\n", named[0].Number)
+		fmt.Fprintf(b, "Compare with the reference: %s solution %d\n", command,
+			named[0].Number)
+	} else {
+		fmt.Fprintf(b, "Lessons %s pass. Well done!\n", numberList(named))
+		fmt.Fprintf(b, "Compare with the reference: %s solution N\n", command)
+	}
+	fmt.Fprintf(b, "See every lesson: %s check\n", command)
 }
 
 // buildErrorLines leaves out the go command's "# package" headers.

@@ -3,6 +3,7 @@ package learn
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,15 @@ func TestWriteReport(t *testing.T) {
 		{name: "focusOnTimeout", golden: "focus_hang.txt", p: p,
 			o: TermOptions{Focus: "05-hang"}},
 		{name: "allDone", golden: "all_done.txt", p: allDone},
+		{name: "oneNamedLesson", golden: "only_one.txt", p: ranOnly(p, "02-fail"),
+			o: TermOptions{Only: []string{"02-fail"}}},
+		{name: "namedLessonsSkipUnrun", golden: "only_several.txt",
+			p: ranOnly(p, "01-pass", "04-panic"),
+			o: TermOptions{Only: []string{"01-pass", "04-panic"}}},
+		{name: "namedLessonDone", golden: "only_done.txt", p: ranOnly(p, "01-pass"),
+			o: TermOptions{Only: []string{"01-pass"}}},
+		{name: "namedColor", golden: "only_color.txt", p: ranOnly(p, "02-fail"),
+			o: TermOptions{Color: true, Only: []string{"02-fail"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,6 +92,50 @@ func TestWriteReport(t *testing.T) {
 			if !tt.o.Color {
 				assert.NotContains(t, b.String(), "\x1b[", "plain output has no escape codes")
 			}
+		})
+	}
+}
+
+// ranOnly returns p as a run of the lessons in dirs alone leaves it: the others not run.
+func ranOnly(p Progress, dirs ...string) Progress {
+	p = p.clone()
+	for i, l := range p.Lessons {
+		if !slices.Contains(dirs, l.Dir) {
+			p.Lessons[i] = LessonState{Number: l.Number, Dir: l.Dir, Title: l.Title,
+				State: StateNotRun}
+		}
+	}
+	return p
+}
+
+func TestWriteReportNamedLessonsFocus(t *testing.T) {
+	p := ranOnly(fixtureProgress(t), "01-pass", "02-fail", "04-panic")
+	tests := []struct {
+		name     string
+		only     []string
+		focus    string
+		wantNext string
+	}{
+		{name: "firstUnfinishedNamed", only: []string{"01-pass", "04-panic"},
+			wantNext: "Next: lesson 4,"},
+		{name: "savedLessonFirst", only: []string{"02-fail", "04-panic"}, focus: "04-panic",
+			wantNext: "Next: lesson 4,"},
+		{name: "savedLessonOutsideNamed", only: []string{"04-panic"}, focus: "02-fail",
+			wantNext: "Next: lesson 2,"},
+		{name: "savedLessonDone", only: []string{"04-panic"}, focus: "01-pass",
+			wantNext: "Next: lesson 4,"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := p.clone()
+			q.Focus = tt.focus
+			var b strings.Builder
+			require.NoError(t, WriteReport(&b, q, TermOptions{Only: tt.only}))
+			assert.Contains(t, b.String(), tt.wantNext,
+				"the report points at the lesson saved last, else the first unfinished "+
+					"lesson named, never at a lesson that was not run")
+			assert.NotContains(t, b.String(), "Next: lesson 3,",
+				"a lesson that was not run is not the next step")
 		})
 	}
 }

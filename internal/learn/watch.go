@@ -28,6 +28,9 @@ type Watch struct {
 	Files FileWatch
 	// Lessons are the lessons to run.
 	Lessons []Lesson
+	// First, if set, are the folders of the lessons a full run (the first one, or one the
+	// learner asks for) runs and reports before the others: the lessons the learner named.
+	First []string
 	// OnStart, if set, is called when a run starts.
 	OnStart func(Run)
 	// OnResult, if set, is called when the tests of dirs have finished in run r; it is
@@ -95,9 +98,12 @@ func (w *Watch) run(ctx context.Context, r Run, done chan<- struct{}) {
 		w.OnStart(r)
 	}
 
-	// The changed lessons first.
+	// The changed lessons first; in a full run, the named lessons or else every one.
 	first := w.known(r.Changed)
 	if r.Changed == nil {
+		first = w.known(w.First)
+	}
+	if r.Changed == nil && len(first) == 0 {
 		first = w.dirs()
 	}
 	if len(first) == 0 {
@@ -115,10 +121,12 @@ func (w *Watch) run(ctx context.Context, r Run, done chan<- struct{}) {
 		w.OnResult(r, first)
 	}
 
-	// Then the lessons with no result yet, such as those a cancelled run left behind.
+	// Then the lessons with no result yet, such as those a cancelled run left behind, or
+	// in a full run every other lesson.
 	var rest []string
 	for _, l := range w.Runner.Tracker.Progress().Lessons {
-		if !l.State.Finished() && !slices.Contains(first, l.Dir) {
+		stale := !l.State.Finished() || r.Changed == nil
+		if stale && !slices.Contains(first, l.Dir) {
 			rest = append(rest, l.Dir)
 		}
 	}

@@ -39,6 +39,8 @@ type FileWatch struct {
 }
 
 // Watch reports batches of saves on the returned channel until ctx is done, then closes it.
+// A save is any write of a lesson file, even one that leaves its content as it was, and a
+// change of its modification time alone (`touch`); a change of its permissions alone is not.
 // It watches folders, not files, so a save that replaces a file (write to a temporary file,
 // then rename) or deletes and recreates it is seen like a save in place; a lesson folder that
 // is removed and created again is watched again.
@@ -112,6 +114,11 @@ func (w FileWatch) notify(ctx context.Context, raw chan<- string) error {
 		fw.Close()
 		return fmt.Errorf("learn: %w", err)
 	}
+	stamps, err := scan(lessonsDir) // owned by the goroutine below from now on
+	if err != nil {
+		fw.Close()
+		return err
+	}
 	for _, e := range entries {
 		if e.IsDir() && lessonDirPattern.MatchString(e.Name()) {
 			if err := fw.Add(filepath.Join(lessonsDir, e.Name())); err != nil {
@@ -139,7 +146,7 @@ func (w FileWatch) notify(ctx context.Context, raw chan<- string) error {
 				if !ok {
 					return
 				}
-				w.handleEvent(ctx, fw, lessonsDir, ev, raw)
+				w.handleEvent(ctx, fw, lessonsDir, ev, raw, stamps)
 			}
 		}
 	}()
@@ -147,8 +154,9 @@ func (w FileWatch) notify(ctx context.Context, raw chan<- string) error {
 }
 
 // handleEvent turns one fsnotify event into the lesson folder it concerns.
+// stamps holds the files' last known times and sizes, keyed like [scan]'s.
 func (w FileWatch) handleEvent(ctx context.Context, fw *fsnotify.Watcher, lessonsDir string,
-	ev fsnotify.Event, raw chan<- string) {
+	ev fsnotify.Event, raw chan<- string, stamps map[string]fileStamp) {
 	rel, err := filepath.Rel(lessonsDir, ev.Name)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return
@@ -168,9 +176,32 @@ func (w FileWatch) handleEvent(ctx context.Context, fw *fsnotify.Watcher, lesson
 		}
 		return
 	}
-	if len(parts) == 2 && watchedFile(parts[1]) && !ev.Has(fsnotify.Chmod) {
+	if len(parts) == 2 && watchedFile(parts[1]) && isSave(ev, parts[0]+"/"+parts[1], stamps) {
 		send(ctx, raw, parts[0])
 	}
+}
+
+// isSave reports whether ev, on the lesson file known as key, is a save, and remembers the
+// file's stamp. Writes, creations, renames and removals are saves. An event about the file's
+// metadata alone (fsnotify's Chmod) is a save when the modification time or the size moved:
+// `touch`, and editors that only set the time when nothing changed, send nothing else, and
+// the learner who saves expects a run. A change of permissions alone is not a save.
+//
+// Saves are not compared by content: a save that changes nothing runs the tests again, which
+// is the feedback the learner asked for by saving.
+func isSave(ev fsnotify.Event, key string, stamps map[string]fileStamp) bool {
+	before, known := stamps[key]
+	fi, err := os.Stat(ev.Name)
+	if err != nil {
+		delete(stamps, key)
+		return ev.Op != fsnotify.Chmod
+	}
+	now := fileStamp{fi.ModTime(), fi.Size()}
+	stamps[key] = now
+	if ev.Op != fsnotify.Chmod {
+		return true
+	}
+	return !known || before != now
 }
 
 // watchedFile reports whether a save of the file named name is worth a test run: Go files,

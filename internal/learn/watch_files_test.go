@@ -65,6 +65,18 @@ func TestFileWatchSeesEverySaveStyle(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "helper.go"),
 				[]byte("package a\n"), 0o644))
 		}},
+		{name: "sameContent", save: func(t *testing.T, dir string) {
+			// An editor that saves a file unchanged writes the same bytes again.
+			path := filepath.Join(dir, "helper.go")
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(path, b, 0o644))
+		}},
+		{name: "touch", save: func(t *testing.T, dir string) {
+			// What `touch exercise.go` does: a new modification time, nothing else.
+			now := time.Now()
+			require.NoError(t, os.Chtimes(filepath.Join(dir, "exercise.go"), now, now))
+		}},
 	}
 	for _, poll := range []bool{false, true} {
 		mode := "fsnotify"
@@ -121,6 +133,28 @@ func TestFileWatchIgnoresOtherFiles(t *testing.T) {
 		[]byte("package a // saved\n"), 0o644))
 	assert.Equal(t, []string{"02-b"}, nextChange(t, ch).Dirs,
 		"text files, editor swap files and files outside lesson folders start no run")
+}
+
+func TestFileWatchIgnoresPermissionChanges(t *testing.T) {
+	for _, poll := range []bool{false, true} {
+		t.Run(map[bool]string{false: "fsnotify", true: "poll"}[poll], func(t *testing.T) {
+			root := newLessonTree(t)
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			ch, err := FileWatch{Root: root, Poll: poll, PollInterval: 20 * time.Millisecond,
+				Debounce: 30 * time.Millisecond}.Watch(ctx)
+			require.NoError(t, err)
+
+			// A change of permissions first, then a touch: the first batch is the touch.
+			require.NoError(t, os.Chmod(filepath.Join(root, "lessons", "01-a", "exercise.go"),
+				0o600))
+			now := time.Now()
+			require.NoError(t, os.Chtimes(filepath.Join(root, "lessons", "02-b", "exercise.go"),
+				now, now))
+			assert.Equal(t, []string{"02-b"}, nextChange(t, ch).Dirs,
+				"a touch starts a run; a change of permissions alone does not")
+		})
+	}
 }
 
 func TestFileWatchDebouncesBursts(t *testing.T) {

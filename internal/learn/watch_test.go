@@ -84,3 +84,47 @@ func TestWatchRerunsTheSavedLesson(t *testing.T) {
 	assert.Equal(t, StateDone, l.State, "the solved lesson passes")
 	t.Logf("save to result for one lesson: %s", r.at.Sub(saved).Round(time.Millisecond))
 }
+
+func TestWatchRunsNamedLessonsFirst(t *testing.T) {
+	root := copyFakeModule(t, "01-pass", "02-fail")
+	lessons, err := FindLessons(root)
+	require.NoError(t, err)
+	results := make(chan result, 16)
+	w := &Watch{
+		Runner:  &Runner{Root: root, Tracker: NewTracker(lessons), Timeout: 5 * time.Second},
+		Files:   FileWatch{Root: root, Debounce: 50 * time.Millisecond},
+		Lessons: lessons,
+		First:   []string{"02-fail"},
+		OnResult: func(r Run, dirs []string) {
+			results <- result{run: r, dirs: dirs, at: time.Now()}
+		},
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	rerun := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx, rerun) }()
+	defer func() {
+		cancel()
+		require.NoError(t, <-done, "the watch ends cleanly when cancelled")
+	}()
+
+	// The named lesson, then the others, on the first run and on every full run.
+	for _, when := range []string{"at start", "when asked to run all again"} {
+		assert.Equal(t, []string{"02-fail"}, nextResult(t, results).dirs,
+			"%s, the named lesson is reported first", when)
+		assert.Equal(t, []string{"01-pass"}, nextResult(t, results).dirs,
+			"%s, the other lessons run after the named one", when)
+		if when == "at start" {
+			rerun <- struct{}{}
+		}
+	}
+
+	// A save that changes nothing, such as `touch`, still re-runs the lesson: the learner
+	// who saves gets a result.
+	now := time.Now()
+	exercise := filepath.Join(root, "lessons", "01-pass", "exercise.go")
+	require.NoError(t, os.Chtimes(exercise, now, now))
+	r := nextResult(t, results)
+	assert.Equal(t, []string{"01-pass"}, r.dirs, "touching a lesson file re-runs that lesson")
+	assert.Equal(t, []string{"01-pass"}, r.run.Changed, "the run names the touched lesson")
+}
