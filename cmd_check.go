@@ -75,8 +75,13 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 
+	// When the learner named lessons, the report is about those lessons alone.
 	p := tracker.Progress()
-	if err := learn.WriteReport(stdout, p, learn.TermOptions{Color: color, Command: self()}); err != nil {
+	opts := learn.TermOptions{Color: color, Command: self()}
+	if fs.NArg() > 0 {
+		opts.Only = dirs
+	}
+	if err := learn.WriteReport(stdout, p, opts); err != nil {
 		return err
 	}
 	for _, l := range p.Lessons {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,9 +27,10 @@ type watchConfig struct {
 // watchFlags returns the flag set of "callbacklab watch".
 func watchFlags(stderr io.Writer) (*flag.FlagSet, *watchConfig) {
 	cfg := &watchConfig{}
-	fs := newFlagSet("watch", stderr, "[flags]",
-		"Runs the tests of your lessons, then again each time you save a lesson file, and\n"+
-			"shows your progress. Keys: q quits, h shows the next hint, r runs every lesson again.")
+	fs := newFlagSet("watch", stderr, "[flags] [lesson...]",
+		"Runs the tests of your lessons (the ones named by number first), then again each time\n"+
+			"you save a lesson file, and shows your progress.\n"+
+			"Keys: q quits, h shows the next hint, r runs every lesson again.")
 	cfg.register(fs)
 	fs.BoolVar(&cfg.poll, "poll", false,
 		"look for saves by checking the files regularly, for folders that send no change events\n"+
@@ -46,12 +48,15 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := learn.CheckTimeout(cfg.timeout); err != nil {
 		return usageError(err.Error())
 	}
-	if fs.NArg() > 0 {
-		return usageError(fmt.Sprintf("watch takes no arguments, got %q", fs.Args()))
-	}
 	ws, err := openWorkspace(cfg.dir)
 	if err != nil {
 		return err
+	}
+	var named []string // the lessons the learner named, run and shown first
+	if fs.NArg() > 0 {
+		if named, err = ws.pick(fs.Args()); err != nil {
+			return usageError(err.Error())
+		}
 	}
 	if !cfg.poll && learn.NeedsPolling(ws.root) {
 		cfg.poll = true
@@ -63,7 +68,8 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	defer cancel()
 	tracker := learn.NewTracker(ws.lessons)
 	scr := &screen{w: stdout, color: !cfg.plain && learn.ColorEnabled(stdout, os.Getenv),
-		tracker: tracker}
+		tracker: tracker, only: named, watching: watchingLine(ws.lessons, named)}
+	fmt.Fprintln(stdout, scr.watching)
 	rerun := make(chan struct{}, 1)
 
 	// Keys: q, h and r, at once on a terminal, else as lines.
@@ -91,6 +97,7 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			Command: self()},
 		Files:    learn.FileWatch{Root: ws.root, Poll: cfg.poll, Debounce: cfg.debounce},
 		Lessons:  ws.lessons,
+		First:    named,
 		OnStart:  scr.started,
 		OnResult: scr.result,
 	}
@@ -106,6 +113,28 @@ type screen struct {
 	// extra, if set, returns lines to show under each report, such as the workshop's
 	// footer.
 	extra func() string
+	// only are the folders of the lessons the learner named, which the report is about.
+	only []string
+	// watching says which lessons the watch runs first and that it watches them all.
+	watching string
+}
+
+// watchingLine says what a watch of the named lesson folders (none: all lessons) does.
+func watchingLine(all []learn.Lesson, named []string) string {
+	if len(named) == 0 {
+		return "Watching your lessons for saves."
+	}
+	var nums []string
+	for _, l := range all {
+		if containsDir(named, l.Dir) {
+			nums = append(nums, strconv.Itoa(l.Number))
+		}
+	}
+	what := "lesson " + nums[0]
+	if len(nums) > 1 {
+		what = "lessons " + strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
+	}
+	return "Watching " + what + " first; a save in any lesson runs that lesson again."
 }
 
 // started notes a new run.
@@ -113,6 +142,9 @@ func (s *screen) started(r learn.Run) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	what := "all lessons"
+	if len(s.only) > 0 {
+		what = "lessons/" + strings.Join(s.only, ", lessons/") + " first, then the others"
+	}
 	if len(r.Changed) > 0 {
 		what = "lessons/" + strings.Join(r.Changed, ", lessons/")
 	}
@@ -131,8 +163,8 @@ func (s *screen) result(r learn.Run, _ []string) {
 		fmt.Fprint(s.w, "\x1b[H\x1b[2J") // clear the screen
 	}
 	_ = learn.WriteReport(s.w, s.tracker.Progress(),
-		learn.TermOptions{Color: s.color, Command: self()})
-	footer := "\nWatching your lessons for saves. Keys: q quit, h hint, r run all again."
+		learn.TermOptions{Color: s.color, Command: self(), Only: s.only})
+	footer := "\n" + s.watching + " Keys: q quit, h hint, r run all again."
 	if !r.SavedAt.IsZero() {
 		footer += fmt.Sprintf("\nResult %.2fs after your save.",
 			time.Since(r.SavedAt).Seconds())
@@ -147,7 +179,7 @@ func (s *screen) result(r learn.Run, _ []string) {
 func (s *screen) hint() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	l, ok := s.tracker.Progress().FocusLesson()
+	l, ok := s.tracker.Progress().FocusAmong(s.only)
 	if !ok {
 		fmt.Fprintln(s.w, "\nEvery lesson passes: no hint needed.")
 		return

@@ -154,6 +154,24 @@ func (p Progress) FocusLesson() (LessonState, bool) {
 	return p.Next()
 }
 
+// FocusAmong is [Progress.FocusLesson] for a learner who named lessons: the one saved last
+// if it is not done, else the first lesson of dirs that is not done. It returns false when
+// those are all done; with no dirs it is FocusLesson.
+func (p Progress) FocusAmong(dirs []string) (LessonState, bool) {
+	if len(dirs) == 0 {
+		return p.FocusLesson()
+	}
+	if l, ok := p.Lesson(p.Focus); ok && l.State != StateDone {
+		return l, true
+	}
+	for _, l := range p.Lessons {
+		if l.State != StateDone && slices.Contains(dirs, l.Dir) {
+			return l, true
+		}
+	}
+	return LessonState{}, false
+}
+
 // Lesson returns the state of the lesson in folder dir.
 func (p Progress) Lesson(dir string) (LessonState, bool) {
 	for _, l := range p.Lessons {

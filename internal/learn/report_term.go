@@ -214,14 +214,7 @@ func writeFocus(b *strings.Builder, p Progress, o TermOptions, c painter) {
 	if o.Focus != "" {
 		p.Focus = o.Focus
 	}
-	l, ok := p.FocusLesson()
-	if len(o.Only) > 0 {
-		// The lesson saved last, else the first unfinished one the learner named.
-		l, ok = p.Lesson(p.Focus)
-		if !ok || l.State == StateDone {
-			l, ok = o.counted(p).Next()
-		}
-	}
+	l, ok := p.FocusAmong(o.Only)
 	if !ok && len(o.Only) > 0 {
 		writeNamedDone(b, o.counted(p).Lessons, o.Command)
 		return
