@@ -32,11 +32,16 @@
 //
 // A [FileWatch] reports saves of lesson files in batches, from fsnotify events on the lesson
 // folders or, with Poll, by comparing file times; a [Watch] re-runs the saved lesson first
-// and the others after.
+// and the others after. A save is any write, even of unchanged content, and a new
+// modification time alone (`touch`), so every save the learner makes gets a run; a change
+// of permissions alone is not a save. [Watch.First] names the lessons a full run takes
+// first, the ones the learner asked about.
 //
 // # Showing
 //
-// [WriteReport] draws the progress for a terminal, with colours, or as plain lines. Every
+// [WriteReport] draws the progress for a terminal, with colours, or as plain lines. With
+// [TermOptions.Only] it reports on the lessons the learner named ("check 9"): it counts only
+// them and its "Next:" line points at the first of them that is not done. Every
 // command a message suggests starts with [TermOptions.Command] (or [Runner.Command]), so a
 // learner who runs `go run .` reads "go run . hint 1" rather than a command they lack. Errors
 // meant for the learner ([ErrNoWorkspace], [LessonByKey]'s) carry no package prefix: the
