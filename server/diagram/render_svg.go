@@ -1,7 +1,6 @@
 package diagram
 
 import (
-	"bytes"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -30,11 +29,7 @@ func RenderSVG(src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := Render(d, &buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return render(d, renderConfig{maxBytes: maxSVGBytes})
 }
 
 // Render draws d as an SVG document and writes it to w. The same diagram
@@ -45,16 +40,27 @@ func Render(d *Diagram, w io.Writer, opts ...Option) error {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	b, err := render(d, cfg)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// render draws d as an SVG document in memory. The result is the writer's own buffer, so a
+// large drawing is copied once less than through an io.Writer.
+func render(d *Diagram, cfg renderConfig) ([]byte, error) {
 	l := layoutDiagram(d)
 	l.fitTitle()
 
 	// Draw the body first, so the default id prefix can hash it.
 	body := &svgWriter{
-		b:     make([]byte, 0, min(1024+256*len(l.shapes), cfg.maxBytes)),
+		b:     make([]byte, 0, min(1024+512*len(l.shapes), cfg.maxBytes)), // about 400 B a shape
 		limit: cfg.maxBytes,
 	}
 	if !l.drawBody(body) {
-		return ErrTooLarge
+		return nil, ErrTooLarge
 	}
 	if cfg.idPrefix == "" {
 		h := fnv.New64a()
@@ -67,10 +73,9 @@ func Render(d *Diagram, w io.Writer, opts ...Option) error {
 	out.b = append(out.b, body.b...)
 	out.s("</svg>\n")
 	if len(out.b) > cfg.maxBytes {
-		return ErrTooLarge
+		return nil, ErrTooLarge
 	}
-	_, err := w.Write(out.b)
-	return err
+	return out.b, nil
 }
 
 func (l *layout) fitTitle() {
