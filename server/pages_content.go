@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"callbacklab/lessons"
 	"callbacklab/server/markdown"
@@ -120,31 +121,52 @@ func inlineHTML(h template.HTML) template.HTML {
 	return template.HTML(s) // already escaped by goldmark
 }
 
-// renderLessonFiles renders one page per file a lesson links to, showing the file as shipped.
-func (s *Server) renderLessonFiles(add func(urlPath, tmpl string, d pageData) error) error {
+// addLessonFiles prepares one page per file a lesson links to, showing the file as shipped.
+// Highlighting every test file costs more than the rest of the site together, and few are
+// ever opened, so each page is rendered on its first request and kept.
+func (s *Server) addLessonFiles() {
 	for _, lp := range s.lessons {
 		files := lessonFiles(lp.Lesson)
-		for _, name := range sortedKeys(files) {
-			lang := "text"
-			if strings.HasSuffix(name, ".go") {
-				lang = "go"
-			}
-			fence := strings.Repeat("`", max(3, longestRun(files[name], '`')+1))
-			src := fence + lang + "\n" + string(files[name]) + "\n" + fence + "\n"
-			doc, err := s.md.Render([]byte(src))
-			if err != nil {
-				return fmt.Errorf("server: lesson %s: %s: %w", lp.Lesson.Dir, name, err)
-			}
-			d := pageData{
-				Title: "lessons/" + lp.Lesson.Dir + "/" + name, Nav: "lessons", Body: doc.HTML,
-				Data: fileView{Lesson: lp, Name: name},
-			}
-			if err := add(fileURL(lp.Lesson, name), "file", d); err != nil {
-				return err
-			}
+		for name, b := range files {
+			s.lazy[fileURL(lp.Lesson, name)] = &lazyPage{render: func() (*page, error) {
+				return s.renderLessonFile(lp, name, b)
+			}}
 		}
 	}
-	return nil
+}
+
+// renderLessonFile renders the page of one lesson file.
+func (s *Server) renderLessonFile(lp lessonPage, name string, b []byte) (*page, error) {
+	lang := "text"
+	if strings.HasSuffix(name, ".go") {
+		lang = "go"
+	}
+	fence := strings.Repeat("`", max(3, longestRun(b, '`')+1))
+	doc, err := s.md.Render([]byte(fence + lang + "\n" + string(b) + "\n" + fence + "\n"))
+	if err != nil {
+		return nil, fmt.Errorf("server: lesson %s: %s: %w", lp.Lesson.Dir, name, err)
+	}
+	html, err := s.tmpl.render("file", pageData{
+		Title: "lessons/" + lp.Lesson.Dir + "/" + name, Nav: "lessons", Body: doc.HTML,
+		Data: fileView{Lesson: lp, Name: name},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newPage(html, "text/html; charset=utf-8", "no-cache"), nil
+}
+
+// lazyPage is a page rendered on its first request.
+type lazyPage struct {
+	once   sync.Once
+	render func() (*page, error)
+	p      *page
+	err    error
+}
+
+func (l *lazyPage) get() (*page, error) {
+	l.once.Do(func() { l.p, l.err = l.render() })
+	return l.p, l.err
 }
 
 // fileView is what the page of one lesson file shows besides the file.
@@ -233,9 +255,7 @@ func (s *Server) renderPages() error {
 		}
 	}
 
-	if err := s.renderLessonFiles(add); err != nil {
-		return err
-	}
+	s.addLessonFiles()
 
 	nf, err := s.tmpl.render("notfound", pageData{Title: "Page not found"})
 	if err != nil {

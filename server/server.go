@@ -40,8 +40,9 @@ type Server struct {
 	log      *slog.Logger
 	md       *markdown.Renderer
 	tmpl     *templates
-	static   map[string]*page // by file name under /static/
-	pages    map[string]*page // by URL path
+	static   map[string]*page     // by file name under /static/
+	pages    map[string]*page     // by URL path
+	lazy     map[string]*lazyPage // pages rendered on first request, by URL path
 	article  []articlePage
 	lessons  []lessonPage
 	notFound *page
@@ -57,6 +58,7 @@ func New(cfg Config) (*Server, error) {
 			append([]goldmark.Extender{&diagram.Extension{}}, cfg.Extensions...)...)),
 		static: map[string]*page{},
 		pages:  map[string]*page{},
+		lazy:   map[string]*lazyPage{},
 	}
 	s.progress = cfg.Progress
 	if s.log == nil {
@@ -212,9 +214,18 @@ func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
 
 // servePage serves a page rendered at start-up, by its URL path.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.pages[r.URL.Path]
+	if p, ok := s.pages[r.URL.Path]; ok {
+		p.serve(w, r)
+		return
+	}
+	lp, ok := s.lazy[r.URL.Path]
 	if !ok {
 		s.serveNotFound(w, r)
+		return
+	}
+	p, err := lp.get()
+	if err != nil {
+		s.serveError(w, r, err)
 		return
 	}
 	p.serve(w, r)
