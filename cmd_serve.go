@@ -24,6 +24,7 @@ type serveConfig struct {
 	addr        string
 	idpAddr     string
 	bookingAddr string
+	workshop    workshopConfig
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -35,6 +36,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		"address the mock identity providers listen on (a different origin, as in real life)")
 	fs.StringVar(&cfg.bookingAddr, "booking-addr", "127.0.0.1:8082",
 		"address the mock book_ticket service listens on")
+	cfg.workshop.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: callbacklab serve [flags]\n\n"+
 			"Serves the playground: the article, the lessons, the simulation and the diagrams.\n\n")
@@ -48,6 +50,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("serve takes no arguments, got %q", fs.Args()))
+	}
+	if cfg.workshop.on && !addrFlagSet(fs) {
+		cfg.addr = workshopAddr
 	}
 	if err := cfg.distinct(); err != nil {
 		return err
@@ -104,6 +109,17 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fmt.Fprintf(stdout, "callbacklab is serving the playground at %s\n", urlOf(web.Addr()))
 	fmt.Fprintf(stdout, "The mock identity providers are at %s, book_ticket at %s.\n",
 		urlOf(idps.Addr()), urlOf(book.Addr()))
+	if cfg.workshop.on {
+		stop, err := startWorkshop(ctx, cfg.workshop, app, web.Addr(), all, stdout, log)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				log.Error("the workshop room could not be saved", "err", err)
+			}
+		}()
+	}
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 
 	return serveUntilDone(ctx, log,
