@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -11,7 +12,9 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -134,4 +137,53 @@ func TestWorkshopFooter(t *testing.T) {
 	assert.Contains(t, workshopFooter(rep), "The instructor unlocked for everyone: "+
 		"lesson 2: hints 1 to 2 (callbacklab hint 2); "+
 		"lesson 10: solution (callbacklab solution 10).", "unlocks are listed in lesson order")
+}
+
+// TestServeWorkshopEndToEnd runs "callbacklab serve --workshop" as a person does, joins as a
+// learner with what it printed, and stops it: the room is saved.
+func TestServeWorkshopEndToEnd(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "room.json")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	out, outW := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--workshop", "--addr", "127.0.0.1:0",
+			"--idp-addr", "127.0.0.1:0", "--booking-addr", "127.0.0.1:0",
+			"--workshop-state", state}, nil, outW, &stderr)
+		outW.Close()
+	}()
+
+	// Read up to "Press Ctrl-C", which comes after the workshop's lines.
+	var printed strings.Builder
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		printed.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "Press Ctrl-C") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, out)
+	code := regexp.MustCompile(`Join code: ([A-Z0-9]{6})`).FindStringSubmatch(printed.String())
+	require.NotNil(t, code, "the join code is printed: %s\n%s", printed.String(), stderr.String())
+	join := regexp.MustCompile(`--join (http://\S+)`).FindStringSubmatch(printed.String())
+	require.NotNil(t, join, "the join command is printed")
+
+	rep, err := workshop.NewReporter(join[1], code[1], "Ada", nil,
+		workshop.WithCredentialsFile(""))
+	require.NoError(t, err)
+	require.NoError(t, rep.Join(ctx), "a learner joins with what serve printed")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "serve stops cleanly")
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve --workshop did not stop within 10s of being interrupted")
+	}
+	room, fresh, err := workshop.Load(state, nil, nil)
+	require.NoError(t, err)
+	assert.False(t, fresh, "the room was saved")
+	assert.Len(t, room.View().Learners, 1, "the learner is in the saved room")
 }
