@@ -18,6 +18,7 @@ type checkConfig struct {
 	dir     string
 	timeout time.Duration
 	plain   bool
+	join    joinConfig // a workshop to share progress with; check and watch register it
 }
 
 // register adds the shared flags to fs.
@@ -35,6 +36,7 @@ func checkFlags(stderr io.Writer) (*flag.FlagSet, *checkConfig) {
 		"Runs the tests of your lessons (all of them, or the ones named by number) and shows\n"+
 			"your progress and what to fix next. It exits with status 0 only when they all pass.")
 	cfg.register(fs)
+	cfg.join.register(fs)
 	return fs, cfg
 }
 
@@ -53,6 +55,15 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	dirs, err := ws.pick(fs.Args())
 	if err != nil {
 		return usageError(err.Error())
+	}
+	rep, err := cfg.join.reporter(stderr)
+	if err != nil {
+		return err
+	}
+	if rep != nil {
+		if err := joinWorkshop(ctx, rep, stderr); err != nil {
+			return err
+		}
 	}
 
 	tracker := learn.NewTracker(ws.lessons)
@@ -77,6 +88,9 @@ func runCheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 
 	// When the learner named lessons, the report is about those lessons alone.
 	p := tracker.Progress()
+	if rep != nil {
+		sendProgressOnce(ctx, rep, p, stderr)
+	}
 	opts := learn.TermOptions{Color: color, Command: self()}
 	if fs.NArg() > 0 {
 		opts.Only = dirs
