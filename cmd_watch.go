@@ -32,6 +32,7 @@ func watchFlags(stderr io.Writer) (*flag.FlagSet, *watchConfig) {
 			"you save a lesson file, and shows your progress.\n"+
 			"Keys: q quits, h shows the next hint, r runs every lesson again.")
 	cfg.register(fs)
+	cfg.join.register(fs)
 	fs.BoolVar(&cfg.poll, "poll", false,
 		"look for saves by checking the files regularly, for folders that send no change events\n"+
 			"(Windows folders under WSL, network or container mounts)")
@@ -58,6 +59,15 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return usageError(err.Error())
 		}
 	}
+	rep, err := cfg.join.reporter(stderr)
+	if err != nil {
+		return err
+	}
+	if rep != nil {
+		if err := joinWorkshop(ctx, rep, stderr); err != nil {
+			return err
+		}
+	}
 	if !cfg.poll && learn.NeedsPolling(ws.root) {
 		cfg.poll = true
 		fmt.Fprintln(stderr, "callbacklab: this folder is on a Windows drive under WSL, where "+
@@ -71,6 +81,10 @@ func runWatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		tracker: tracker, only: named, watching: watchingLine(ws.lessons, named)}
 	fmt.Fprintln(stdout, scr.watching)
 	rerun := make(chan struct{}, 1)
+	if rep != nil {
+		shareProgress(ctx, rep, tracker)
+		scr.extra = func() string { return workshopFooter(rep) }
+	}
 
 	// Keys: q, h and r, at once on a terminal, else as lines.
 	keys, restore := readKeys(ctx, stdin)
