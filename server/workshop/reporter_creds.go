@@ -88,6 +88,9 @@ func readCredentials(path string) (credentials, error) {
 // SavedUnlocks returns what the instructor of the last workshop joined had unlocked for
 // everyone, as kept in the credentials file at path (see [DefaultCredentialsPath]). Commands
 // such as "callbacklab hint" use it; when nothing was kept it returns empty Unlocks.
+//
+// TODO: "callbacklab solution" does not read SavedUnlocks yet, so a solution the instructor
+// unlocked for everyone is still refused until the learner's lesson passes.
 func SavedUnlocks(path string) Unlocks {
 	c, err := readCredentials(path)
 	if err != nil || c.Unlocked == nil {
