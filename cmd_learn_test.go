@@ -173,3 +173,27 @@ func TestLearnCommandsOutsideAFolder(t *testing.T) {
 	assert.Contains(t, errOut, "run this inside your callbacklab folder",
 		"outside a callbacklab folder the learner is told where to run it")
 }
+
+func TestSolutionUnlockedByTheInstructor(t *testing.T) {
+	root, lesson := learnerFolder(t)
+	// The go command keeps its telemetry state in the same configuration folder and may
+	// still write there as the test ends, so the folder is removed without t.TempDir's check.
+	config, err := os.MkdirTemp("", "callbacklab-config-")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(config) })
+	t.Setenv("XDG_CONFIG_HOME", config)
+	creds := filepath.Join(config, "callbacklab", "workshop-learner.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(creds), 0o755))
+	require.NoError(t, os.WriteFile(creds,
+		[]byte(`{"token":"t","unlocked":{"1":{"hints":3,"solution":true}}}`), 0o644))
+
+	code, out, errOut := callbacklab(t, nil, "solution", "--dir", root, "1")
+	assert.Equal(t, 0, code, "an unlocked solution is shown; stderr: %s", errOut)
+	assert.Contains(t, out, "Your instructor unlocked the solution of lesson 1",
+		"the learner is told why the solution shows before the lesson passes")
+	assert.Contains(t, out, "==> lessons/"+lesson.Dir+"/_solution/exercise.go <==")
+
+	code, out, _ = callbacklab(t, nil, "solution", "--dir", root, "2")
+	assert.Equal(t, 1, code, "unlocking lesson 1 does not unlock lesson 2")
+	assert.NotContains(t, out, "_solution")
+}
