@@ -77,7 +77,7 @@ func startWorkshop(ctx context.Context, cfg workshopConfig, app *server.Server, 
 	fmt.Fprintf(stdout, "\nWorkshop mode. Join code: %s\n", code)
 	fmt.Fprintln(stdout, "Learners run, in their callbacklab folder:")
 	for _, u := range urls {
-		fmt.Fprintf(stdout, "  callbacklab watch --join %s --code %s --name \"Their name\"\n",
+		fmt.Fprintf(stdout, "  go run . watch --join %s --code %s --name \"Their name\"\n",
 			u, code)
 	}
 	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {

@@ -87,7 +87,7 @@ func TestStartWorkshop(t *testing.T) {
 	printed := out.String()
 	code := regexp.MustCompile(`Join code: ([A-Z0-9]{6})`).FindStringSubmatch(printed)
 	require.NotNil(t, code, "the join code is printed: %s", printed)
-	assert.Contains(t, printed, "callbacklab watch --join http://"+ln.Addr().String()+
+	assert.Contains(t, printed, "go run . watch --join http://"+ln.Addr().String()+
 		" --code "+code[1], "the join command is printed")
 	assert.Contains(t, printed, "only this machine can join", "loopback is pointed out")
 	link := regexp.MustCompile(`http://\S+/workshop\?token=\S+`).FindString(printed)

@@ -185,7 +185,7 @@ func TestInstructorToken(t *testing.T) {
 
 	w = do(t, h, request{method: "GET", path: "/workshop", cookie: c})
 	require.Equal(t, http.StatusOK, w.Code, "the cookie opens the page")
-	assert.Contains(t, w.Body.String(), "callbacklab watch --join http://192.0.2.7:8080 --code "+
+	assert.Contains(t, w.Body.String(), "go run . watch --join http://192.0.2.7:8080 --code "+
 		room.Code(), "the page shows the join command")
 	assert.Contains(t, w.Header().Get("Content-Security-Policy"), "script-src 'self'")
 

@@ -68,7 +68,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 			Title: "This page is for the instructor",
 			Message: "Open the link that 'callbacklab serve --workshop' printed when it " +
 				"started: it holds the instructor token. Learners join from their terminal " +
-				"with 'callbacklab watch --join'.",
+				"with 'go run . watch --join'.",
 		})
 		return
 	case !h.room.CheckInstructor(tok):
