@@ -2,4 +2,12 @@
 package hang
 
 // Wait waits for a value on ch.
-func Wait(ch chan int) int { for { select { case v := <-ch: return v; default: } } }
+func Wait(ch chan int) int {
+	for {
+		select {
+		case v := <-ch:
+			return v
+		default:
+		}
+	}
+}
