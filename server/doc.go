@@ -9,7 +9,7 @@
 //
 // # Errors
 //
-// Handlers that can fail return an error; [Server.handle] turns it into a response in one
-// place. An [HTTPError] carries the status and the message the visitor sees; any other error is
-// logged and shown as a plain "something went wrong" page, never with its details.
+// Every error page comes from one place, Server.serveError. An [HTTPError] carries the status
+// and the message the visitor sees; any other error is logged and shown as a plain "something
+// went wrong" page, never with its details.
 package server

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -154,15 +153,6 @@ func (e *HTTPError) Error() string {
 
 func (e *HTTPError) Unwrap() error { return e.Err }
 
-// handle adapts a handler that returns an error; it is the one place errors become pages.
-func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.serveError(w, r, err)
-		}
-	}
-}
-
 // serveError writes the error page for err.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *HTTPError
@@ -239,14 +229,4 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.serve(w, r)
-}
-
-// sortedKeys returns the keys of m in order; pages are rendered in a stable order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

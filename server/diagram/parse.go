@@ -126,9 +126,8 @@ func firstWord(s string) string {
 // statement parses one statement.
 func (p *parser) statement(st stmt) error {
 	word, rest := cutWord(st.text, true)
-	restOff := len(st.text) - len(rest)
 	rest = strings.TrimLeft(rest, " \t")
-	restOff = len(st.text) - len(rest)
+	restOff := len(st.text) - len(rest)
 	if p.box != nil && word != "participant" && word != "actor" && word != "end" {
 		return p.errorf(st, 0, "expected participant, actor or end inside a box, found %q",
 			firstWord(st.text))

@@ -80,7 +80,8 @@ func (s *Service) process(c Client, id string) {
 
 	// Seat, then payment; each step takes the configured delay.
 	outcome, reason := s.decide(b.Request)
-	if !s.sleep(ctx) || !s.sleep(ctx) {
+	seated := s.sleep(ctx)
+	if !seated || !s.sleep(ctx) {
 		outcome, reason = PaymentFailed, "book_ticket shut down before payment"
 	}
 	s.update(id, func(b *Booking) { b.Status, b.Reason = outcome, reason })
