@@ -36,7 +36,7 @@ func (s *Server) MountSim(w *sim.World) {
 	s.Handle("/booking/callback", travel)
 	r := s.router.With(h.guard)
 	r.Get("/sim", h.serve)
-	r.Get("/sim/trace/events", h.serveEvents)
+	r.With(s.limitStreams).Get("/sim/trace/events", h.serveEvents)
 	r.Get("/sim/trace.mmd", h.serveMermaid)
 	r.Get("/sim/trace.svg", h.serveSVG)
 	r.Get("/sim/state", h.serveState)

@@ -42,6 +42,7 @@ type Server struct {
 	static   map[string]*page     // by file name under /static/
 	pages    map[string]*page     // by URL path
 	lazy     map[string]*lazyPage // pages rendered on first request, by URL path
+	streams  chan struct{}        // one token per open event stream
 	article  []articlePage
 	lessons  []lessonPage
 	notFound *page
@@ -55,9 +56,10 @@ func New(cfg Config) (*Server, error) {
 		log: cfg.Logger,
 		md: markdown.New(markdown.WithExtensions(
 			append([]goldmark.Extender{&diagram.Extension{}}, cfg.Extensions...)...)),
-		static: map[string]*page{},
-		pages:  map[string]*page{},
-		lazy:   map[string]*lazyPage{},
+		static:  map[string]*page{},
+		pages:   map[string]*page{},
+		lazy:    map[string]*lazyPage{},
+		streams: make(chan struct{}, maxStreams),
 	}
 	s.progress = cfg.Progress
 	if s.log == nil {
@@ -108,7 +110,7 @@ func (s *Server) routes() chi.Router {
 	r.Get("/static/{name}", s.serveStatic)
 	r.Get("/diagrams", s.serveDiagrams)
 	r.Get("/progress", s.serveProgress)
-	r.Get("/progress/events", s.serveProgressEvents)
+	r.With(s.limitStreams).Get("/progress/events", s.serveProgressEvents)
 	r.Handle("/diagrams/render", diagram.RenderHandler(maxEditorBytes)) // one limit for all
 	return r
 }
@@ -175,6 +177,26 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(he.Code)
 	_, _ = w.Write(body)
+}
+
+// maxStreams bounds the event streams (live progress, live trace) open at once. A learner
+// keeps a few open; the bound stops a client from holding connections without limit.
+const maxStreams = 64
+
+// limitStreams lets at most maxStreams event streams be open at once and answers 503 to the
+// next one.
+func (s *Server) limitStreams(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.streams <- struct{}{}:
+			defer func() { <-s.streams }()
+			next.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Retry-After", "10")
+			s.serveError(w, r, &HTTPError{Code: http.StatusServiceUnavailable,
+				Msg: "Too many live pages are open at once. Close some tabs and reload."})
+		}
+	})
 }
 
 // serveMethodNotAllowed writes the 405 page, with the Allow header RFC 9110 asks for.

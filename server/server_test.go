@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"flag"
 	"io"
 	"net/http"
@@ -245,4 +246,32 @@ func TestLessonFileLinks(t *testing.T) {
 	res = get(t, s, "GET", "/lessons/01-first/files/_solution/exercise.go", nil)
 	assert.Equal(t, http.StatusNotFound, res.StatusCode, "solutions are never served")
 	assert.NotContains(t, body(t, res), "the answer")
+}
+
+func TestEventStreamsAreBounded(t *testing.T) {
+	// Open streams until the server refuses one; every open stream blocks in its handler.
+	tracker := learn.NewTracker([]learn.Lesson{{Number: 1, Dir: "01-first"}})
+	s, err := server.New(server.Config{Progress: tracker})
+	require.NoError(t, err)
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	defer tracker.Close()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	refused := 0
+	for i := range 80 {
+		req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/progress/events", nil)
+		require.NoError(t, err)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err, "stream %d", i)
+		if res.StatusCode == http.StatusServiceUnavailable {
+			refused++
+			assert.Equal(t, "10", res.Header.Get("Retry-After"))
+			assert.Contains(t, body(t, res), "Too many live pages")
+			continue
+		}
+		require.Equal(t, http.StatusOK, res.StatusCode, "stream %d", i)
+	}
+	assert.Equal(t, 80-64, refused, "at most 64 event streams are open at once")
 }
