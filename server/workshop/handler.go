@@ -30,6 +30,9 @@ type Config struct {
 	ReportsPerMinute int
 	// JoinsPerMinute is how many joins one network address may try per minute; zero means 30.
 	JoinsPerMinute int
+	// LearnersPerAddr is how many learners may join from one network address; zero means
+	// DefaultLearnersPerAddr. The instructor frees an address with a new join code.
+	LearnersPerAddr int
 	// EventInterval is the shortest time between two updates of an instructor's page; zero
 	// means one second.
 	EventInterval time.Duration
@@ -51,6 +54,7 @@ type Handler struct {
 	joinURLs []string
 	interval time.Duration
 	keep     time.Duration
+	perAddr  int
 	router   chi.Router
 
 	mu      sync.Mutex
@@ -67,6 +71,7 @@ func NewHandler(cfg Config) *Handler {
 	h := &Handler{
 		room: cfg.Room, log: cfg.Logger, joinURLs: cfg.JoinURLs,
 		interval: cfg.EventInterval, keep: cfg.KeepAlive, closing: make(chan struct{}),
+		perAddr: cmpOr(cfg.LearnersPerAddr, DefaultLearnersPerAddr),
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -189,6 +194,9 @@ func (h *Handler) writeRoomError(w http.ResponseWriter, err error) {
 	case errors.Is(err, ErrRemoved):
 		writeError(w, http.StatusGone, "the instructor removed you from the workshop, so "+
 			"your status is no longer shared; run the command with --join again to rejoin")
+	case errors.Is(err, ErrAddrFull):
+		writeError(w, http.StatusConflict, fmt.Sprintf("%d people already joined from your "+
+			"address, the most one address may hold; ask your instructor", h.perAddr))
 	case errors.Is(err, ErrRoomFull):
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf(
 			"the workshop is full (%d people); ask your instructor", MaxLearners))
@@ -279,7 +287,8 @@ func (h *Handler) serveJoin(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, maxJoinBytes, "join request", &req) {
 		return
 	}
-	id, tok, name, err := h.room.Join(req.Code, req.Name)
+	addr, _ := keyByAddr(r)
+	id, tok, name, err := h.room.JoinFrom(req.Code, req.Name, addr, h.perAddr)
 	if err != nil {
 		h.writeRoomError(w, err)
 		return

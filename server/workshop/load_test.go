@@ -76,7 +76,7 @@ func runLoad(tb testing.TB, sc loadScenario) loadResult {
 	}
 	room := NewRoom(lessons, nil)
 	h := NewHandler(Config{Room: room, JoinsPerMinute: 10 * sc.learners,
-		EventInterval: sc.interval})
+		LearnersPerAddr: MaxLearners, EventInterval: sc.interval})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	defer h.Close()

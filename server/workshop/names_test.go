@@ -27,6 +27,18 @@ var hostileNames = []struct {
 	{name: "zeroWidth", input: "Ad\u200Ba", wantErr: "U+200B"},
 	{name: "newline", input: "Ada\nBob", wantErr: "U+000A"},
 	{name: "escapeSequence", input: "Ada\x1b[31m", wantErr: "U+001B"},
+	{name: "graphemeJoiner", input: "Ada\u034f", wantErr: "U+034F"},
+	{name: "hangulFiller", input: "\u3164", wantErr: "U+3164"},
+	{name: "halfwidthFiller", input: "Ada\uffa0", wantErr: "U+FFA0"},
+	{name: "brailleBlank", input: "\u2800", wantErr: "U+2800"},
+	{name: "variationSelector", input: "Ada\ufe0f", wantErr: "U+FE0F"},
+	{name: "manyMarks", input: "A" + strings.Repeat("\u0301", 39), wantErr: "too many accents"},
+	{name: "threeMarks", input: "Ada\u0301\u0301\u0301", wantErr: "too many accents"},
+	{name: "markAlone", input: "\u0301", wantErr: "too many accents"},
+	{name: "twoMarks", input: "Ade\u0301\u0302", wantShown: "Ade\u0301\u0302"},
+	{name: "onlyPunctuation", input: "---", wantErr: "at least one letter or digit"},
+	{name: "chosenSuffix", input: "Ada (2)", wantErr: "number in brackets"},
+	{name: "innerSpaces", input: "Ada   Lovelace", wantShown: "Ada Lovelace"},
 	{name: "tooLong", input: strings.Repeat("A", MaxNameLen+1), wantErr: "use at most 40"},
 	{name: "tenKilobytes", input: strings.Repeat("é", 5<<10), wantErr: "use at most 40"},
 	{name: "invalidUTF8", input: "Ada\xff", wantErr: "not valid UTF-8"},
@@ -52,7 +64,7 @@ func TestCleanNameHostileNames(t *testing.T) {
 // the room's JSON nor the event stream carries markup a browser would parse. The page puts
 // names on screen with textContent; the browser test checks that end of it.
 func TestHostileNamesAreEscaped(t *testing.T) {
-	h, room := newTestHandler(t, Config{JoinsPerMinute: 100})
+	h, room := newTestHandler(t, Config{JoinsPerMinute: 100, LearnersPerAddr: 100})
 	for _, tt := range hostileNames {
 		body, _ := json.Marshal(joinRequest{Code: room.Code(), Name: tt.input})
 		w := do(t, h, request{method: "POST", path: "/workshop/api/join", body: string(body)})
@@ -128,4 +140,21 @@ func FuzzCleanName(f *testing.F) {
 			t.Fatalf("CleanName(%q) accepted %q", name, got)
 		}
 	})
+}
+
+func TestRoomTellsApartNamesThatReadAlike(t *testing.T) {
+	r, _ := newTestRoom(t)
+	_, _, shown, err := r.Join(r.Code(), "Ada")
+	require.NoError(t, err)
+	require.Equal(t, "Ada", shown)
+	for _, tt := range []struct{ in, want string }{
+		{"ada", "ada (2)"},
+		{"ADA", "ADA (3)"},
+		{"Straße", "Straße"},
+		{"STRAßE", "STRAßE (2)"},
+	} {
+		_, _, shown, err := r.Join(r.Code(), tt.in)
+		require.NoError(t, err, "%q is a fair name", tt.in)
+		assert.Equal(t, tt.want, shown, "a name that differs only in case is numbered")
+	}
 }

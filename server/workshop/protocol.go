@@ -125,12 +125,54 @@ func CleanName(name string) (string, error) {
 	}
 	for _, r := range name {
 		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) || r == utf8.RuneError ||
-			(unicode.IsSpace(r) && r != ' ') {
+			(unicode.IsSpace(r) && r != ' ') || invisible(r) {
 			return "", invalid("the name holds the invisible or control character %U; "+
 				"use letters, digits, spaces and punctuation only", r)
 		}
 	}
-	return name, nil
+	if err := checkMarks(name); err != nil {
+		return "", err
+	}
+	if autoSuffix.MatchString(name) {
+		return "", invalid("a name may not end with a number in brackets, such as (2): " +
+			"the workshop adds one itself when a name is taken")
+	}
+	return strings.Join(strings.Fields(name), " "), nil
+}
+
+// maxMarks is how many combining marks one letter of a name may carry.
+const maxMarks = 2
+
+// invisible reports whether r shows as nothing, or as a blank that is not a space: the
+// default-ignorable characters (such as U+034F or the Hangul fillers), variation selectors
+// and the Braille blank.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) ||
+		r == '\u2800'
+}
+
+// checkMarks refuses a name without a letter or digit, a mark with nothing to sit on, and
+// more than maxMarks combining marks on one character, which can paint over other lines.
+func checkMarks(name string) error {
+	marks, letters := 0, 0
+	for i, r := range name {
+		if unicode.Is(unicode.M, r) {
+			marks++
+			if i == 0 || marks > maxMarks {
+				return invalid("the name stacks too many accents or marks on one letter; "+
+					"use at most %d", maxMarks)
+			}
+			continue
+		}
+		marks = 0
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsNumber(r) {
+			letters++
+		}
+	}
+	if letters == 0 {
+		return invalid("the name needs at least one letter or digit, such as --name Ada")
+	}
+	return nil
 }
 
 // validate checks a report and returns the first problem found.

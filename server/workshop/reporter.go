@@ -156,7 +156,8 @@ func (r *Reporter) Join(ctx context.Context) error {
 		r.token, r.shown = c.Token, c.Shown
 		r.unlocked = c.Unlocked
 		r.mu.Unlock()
-		fmt.Fprintf(r.log, "workshop: reporting as %q, as when you joined before.\n", c.Shown)
+		fmt.Fprintf(r.log, "workshop: reporting as %q, as when you joined before.\n",
+			SafeText(c.Shown))
 		return nil
 	}
 	return r.join(ctx)
@@ -169,6 +170,7 @@ func (r *Reporter) join(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	resp.Name = SafeText(resp.Name)
 	r.mu.Lock()
 	r.token, r.shown = resp.Token, resp.Name
 	r.mu.Unlock()
@@ -353,9 +355,7 @@ func (r *Reporter) noteFailure(err error) error {
 
 // setUnlocked records what is unlocked, tells the learner what is new, and keeps it.
 func (r *Reporter) setUnlocked(u Unlocks) {
-	if u == nil {
-		u = Unlocks{}
-	}
+	u = cleanUnlocks(u)
 	r.mu.Lock()
 	old := r.unlocked
 	r.unlocked = u
@@ -404,7 +404,7 @@ func (r *Reporter) post(ctx context.Context, path, tok string, body, out any) er
 		if json.Unmarshal(data, &e) != nil || e.Error == "" {
 			e.Error = "the server at " + r.base + " does not look like a callbacklab workshop"
 		}
-		return &ServerError{Code: resp.StatusCode, Msg: e.Error}
+		return &ServerError{Code: resp.StatusCode, Msg: SafeText(e.Error)}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("workshop: the server at %s does not look like a callbacklab "+

@@ -37,9 +37,8 @@ func (r *Reporter) loadCredentials() (credentials, bool) {
 		c.Name != r.name || c.Token == "" {
 		return credentials{}, false
 	}
-	if c.Unlocked == nil {
-		c.Unlocked = Unlocks{}
-	}
+	c.Unlocked = cleanUnlocks(c.Unlocked)
+	c.Shown = SafeText(c.Shown)
 	return c, true
 }
 
@@ -93,10 +92,10 @@ func readCredentials(path string) (credentials, error) {
 // unlocked for everyone is still refused until the learner's lesson passes.
 func SavedUnlocks(path string) Unlocks {
 	c, err := readCredentials(path)
-	if err != nil || c.Unlocked == nil {
+	if err != nil {
 		return Unlocks{}
 	}
-	return c.Unlocked
+	return cleanUnlocks(c.Unlocked)
 }
 
 // sortedLessonKeys returns the lesson numbers of u in numeric order.

@@ -22,6 +22,10 @@ type Lesson struct {
 // MaxLearners is how many people one room holds.
 const MaxLearners = 500
 
+// DefaultLearnersPerAddr is how many people may join from one network address by default: a
+// machine in the room runs one or two reporters, and a few addresses must not fill the room.
+const DefaultLearnersPerAddr = 3
+
 // Errors the room returns; the handler maps each to a status code and a clear message.
 var (
 	// ErrBadCode means a join carried a code that is not the room's.
@@ -32,6 +36,8 @@ var (
 	ErrRemoved = errors.New("workshop: removed by the instructor")
 	// ErrRoomFull means the room already holds MaxLearners people.
 	ErrRoomFull = errors.New("workshop: the room is full")
+	// ErrAddrFull means the most people one address may hold already joined from it.
+	ErrAddrFull = errors.New("workshop: too many learners from one address")
 )
 
 // roomState is the part of the room that is saved to the state file.
@@ -55,6 +61,7 @@ type learner struct {
 	ID        string                  `json:"id"`
 	Name      string                  `json:"name"`
 	TokenHash string                  `json:"tokenHash"`
+	Addr      string                  `json:"addr,omitempty"` // where the learner joined from
 	Joined    time.Time               `json:"joined"`
 	LastSeen  time.Time               `json:"lastSeen"`
 	Lessons   map[int]*lessonProgress `json:"lessons"`
@@ -129,6 +136,13 @@ func (r *Room) CheckInstructor(tok string) bool {
 // token that authenticates their reports, and the name as the room shows it (a number is
 // added when the name is already taken).
 func (r *Room) Join(code, name string) (id, token, shown string, err error) {
+	return r.JoinFrom(code, name, "", 0)
+}
+
+// JoinFrom is [Room.Join] for a learner at the network address addr: at most perAddr
+// learners may join from one address (ErrAddrFull); perAddr zero means no limit.
+func (r *Room) JoinFrom(code, name, addr string,
+	perAddr int) (id, token, shown string, err error) {
 	name, err = CleanName(name)
 	if err != nil {
 		return "", "", "", err
@@ -141,29 +155,41 @@ func (r *Room) Join(code, name string) (id, token, shown string, err error) {
 	if len(r.st.Learners) >= MaxLearners {
 		return "", "", "", ErrRoomFull
 	}
+	if perAddr > 0 {
+		n := 0
+		for _, l := range r.st.Learners {
+			if l.Addr == addr {
+				n++
+			}
+		}
+		if n >= perAddr {
+			return "", "", "", ErrAddrFull
+		}
+	}
 
 	shown = r.uniqueName(name)
 	id, secret := newID(), newSecret()
 	now := r.now()
 	r.st.Learners[id] = &learner{
-		ID: id, Name: shown, TokenHash: hashSecret(secret),
+		ID: id, Name: shown, TokenHash: hashSecret(secret), Addr: addr,
 		Joined: now, LastSeen: now, Lessons: map[int]*lessonProgress{},
 	}
 	r.changedLocked()
 	return id, id + "." + secret, shown, nil
 }
 
-// uniqueName returns name, or name with " (2)", " (3)"... when someone already has it.
+// uniqueName returns name, or name with " (2)", " (3)"... when someone already has it or a
+// name that reads the same (see nameKey).
 func (r *Room) uniqueName(name string) string {
 	taken := map[string]bool{}
 	for _, l := range r.st.Learners {
-		taken[l.Name] = true
+		taken[nameKey(l.Name)] = true
 	}
-	if !taken[name] {
+	if !taken[nameKey(name)] {
 		return name
 	}
 	for i := 2; ; i++ {
-		if n := fmt.Sprintf("%s (%d)", name, i); !taken[n] {
+		if n := fmt.Sprintf("%s (%d)", name, i); !taken[nameKey(n)] {
 			return n
 		}
 	}

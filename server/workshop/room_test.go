@@ -2,6 +2,7 @@ package workshop
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -221,4 +222,16 @@ func TestRoomFull(t *testing.T) {
 	}
 	_, _, _, err := r.Join(r.Code(), "one more")
 	assert.True(t, errors.Is(err, ErrRoomFull), "the room refuses learner %d", MaxLearners+1)
+}
+
+func TestRoomCapsLearnersPerAddress(t *testing.T) {
+	r, _ := newTestRoom(t)
+	for i := range 3 {
+		_, _, _, err := r.JoinFrom(r.Code(), fmt.Sprintf("Ada %d", i), "192.0.2.1", 3)
+		require.NoError(t, err, "a machine may run a few reporters")
+	}
+	_, _, _, err := r.JoinFrom(r.Code(), "Mallory", "192.0.2.1", 3)
+	assert.ErrorIs(t, err, ErrAddrFull, "a fourth learner from one address is refused")
+	_, _, _, err = r.JoinFrom(r.Code(), "Bob", "192.0.2.2", 3)
+	assert.NoError(t, err, "other addresses still get in")
 }

@@ -37,23 +37,13 @@ func Load(path string, lessons []Lesson, now func() time.Time) (r *Room, fresh b
 		return nil, false, fmt.Errorf("workshop: the room file %s is damaged (%v); "+
 			"move it away to start a new room", path, err)
 	}
-	if st.Version != stateVersion || len(st.Code) != codeLen || st.InstructorToken == "" {
+	if st.Version != stateVersion {
 		return nil, false, fmt.Errorf("workshop: the room file %s is not one this "+
 			"callbacklab can read (format %d); move it away to start a new room", path, st.Version)
 	}
-	if st.Learners == nil {
-		st.Learners = map[string]*learner{}
-	}
-	if st.Unlocked == nil {
-		st.Unlocked = map[int]Unlock{}
-	}
-	if st.Removed == nil {
-		st.Removed = map[string]bool{}
-	}
-	for _, l := range st.Learners {
-		if l.Lessons == nil {
-			l.Lessons = map[int]*lessonProgress{}
-		}
+	if err := st.check(); err != nil {
+		return nil, false, fmt.Errorf("workshop: the room file %s is damaged (%v); "+
+			"move it away to start a new room", path, err)
 	}
 	r = newRoom(lessons, now)
 	r.st = st
