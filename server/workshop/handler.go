@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -123,13 +125,24 @@ func (h *Handler) routes(reportsPerMinute, joinsPerMinute int) chi.Router {
 	r.Get("/workshop", h.servePage)
 	r.Get("/workshop/static/{name}", serveAsset)
 	r.Group(func(r chi.Router) {
-		r.Use(h.requireInstructor)
+		r.Use(h.requireInstructor, sameOrigin)
 		r.Get("/workshop/events", h.serveEvents)
 		r.Get("/workshop/api/room", h.serveRoom)
-		r.With(http.NewCrossOriginProtection().Handler).Post("/workshop/api/unlock", h.serveUnlock)
-		r.With(http.NewCrossOriginProtection().Handler).Post("/workshop/api/remove", h.serveRemove)
+		r.Post("/workshop/api/unlock", h.serveUnlock)
+		r.Post("/workshop/api/remove", h.serveRemove)
+		r.Post("/workshop/api/newcode", h.serveNewCode)
 	})
 	return r
+}
+
+// sameOrigin refuses cross-site POSTs (CSRF) with a JSON error; GETs go through.
+func sameOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusForbidden, "this request came from another site; use the "+
+			"instructor's page itself")
+	}))
+	return cop.Handler(next)
 }
 
 // ServeHTTP serves the workshop.
@@ -162,22 +175,81 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 }
 
 // decodeBody decodes a JSON body of at most limit bytes into v, answering the client itself
-// when it cannot; it reports whether v was filled.
+// when it cannot; it reports whether v was filled. Anything after the JSON value is refused.
 func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, what string, v any) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	err := json.NewDecoder(r.Body).Decode(v)
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
+	if err == nil && dec.Decode(&json.RawMessage{}) != io.EOF {
+		err = errTrailing
+	}
 	var tooBig *http.MaxBytesError
-	switch {
-	case err == nil:
-		return true
-	case errors.As(err, &tooBig):
+	if errors.As(err, &tooBig) {
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf(
 			"the %s is larger than %d bytes, the most the workshop accepts", what, limit))
-	default:
-		writeError(w, http.StatusBadRequest, fmt.Sprintf(
-			"the %s is not the JSON the workshop expects: %v", what, err))
+		return false
 	}
-	return false
+	if err != nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the %s is not the JSON the "+
+			"workshop expects: %s", what, describeJSONError(err)))
+		return false
+	}
+	return true
+}
+
+// errTrailing means a body held more than one JSON value.
+var errTrailing = errors.New("workshop: trailing data")
+
+// describeJSONError says what is wrong with a body in words a person can act on, without
+// the names of Go types.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "the body is empty; send a JSON object"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends too early"
+	case errors.Is(err, errTrailing):
+		return "there is more after the JSON object; send one object only"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("there is a syntax error at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		want := jsonKind(typ.Type.Kind())
+		if typ.Field == "" {
+			return fmt.Sprintf("send a JSON %s, not %s", want, withArticle(typ.Value))
+		}
+		return fmt.Sprintf("the field %q must be a %s, not %s", typ.Field, want,
+			withArticle(typ.Value))
+	default:
+		return "it could not be read"
+	}
+}
+
+// withArticle returns "a string", "an array".
+func withArticle(s string) string {
+	if s != "" && strings.ContainsRune("aeiou", rune(s[0])) {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// jsonKind names, as JSON does, the kind of value a Go kind is decoded from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean (true or false)"
+	case reflect.Slice, reflect.Array:
+		return "list"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	default:
+		return "whole number"
+	}
 }
 
 // writeRoomError answers with the message and status for an error from the room.
@@ -351,4 +423,35 @@ func (h *Handler) serveRemove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"removed": req.ID})
+}
+
+// newCodeRequest is the body of POST /workshop/api/newcode.
+type newCodeRequest struct {
+	// RemoveIdleMinutes, when positive, also removes the learners who have not reported for
+	// that many minutes.
+	RemoveIdleMinutes int `json:"removeIdleMinutes"`
+	// RemoveAddr, when not empty, also removes every learner who joined from that address.
+	RemoveAddr string `json:"removeAddr"`
+}
+
+// serveNewCode gives the room a new join code, and removes the learners the request names.
+func (h *Handler) serveNewCode(w http.ResponseWriter, r *http.Request) {
+	var req newCodeRequest
+	if !decodeBody(w, r, 1<<10, "new code request", &req) {
+		return
+	}
+	if req.RemoveIdleMinutes < 0 || req.RemoveIdleMinutes > 7*24*60 {
+		writeError(w, http.StatusBadRequest, "removeIdleMinutes must be from 0 (keep "+
+			"everyone) to 10080 (a week)")
+		return
+	}
+	code, removed := h.room.NewCode(NewCodeOptions{
+		IdleFor: time.Duration(req.RemoveIdleMinutes) * time.Minute,
+		Addr:    strings.TrimSpace(req.RemoveAddr),
+	})
+	if removed == nil {
+		removed = []string{}
+	}
+	h.log.Info("workshop: new join code", "removed", len(removed))
+	writeJSON(w, http.StatusOK, map[string]any{"code": code, "removed": removed})
 }

@@ -57,6 +57,8 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		if len(q) > 0 {
 			to += "?" + q.Encode()
 		}
+		// The answer sets the instructor's cookie: no cache may keep it.
+		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}

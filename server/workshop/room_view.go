@@ -28,8 +28,10 @@ type View struct {
 
 // LearnerView is one row of the grid.
 type LearnerView struct {
-	ID       string    `json:"id"`
-	Name     string    `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Addr is the network address the learner joined from, for [Room.NewCode].
+	Addr     string    `json:"addr,omitempty"`
 	Joined   time.Time `json:"joined"`
 	LastSeen time.Time `json:"lastSeen"`
 	// Done is how many lessons the learner has passed.
@@ -127,7 +129,7 @@ func (r *Room) view(st roomState) View {
 
 // learnerView builds one row of the grid.
 func (r *Room) learnerView(l *learner) LearnerView {
-	row := LearnerView{ID: l.ID, Name: l.Name, Joined: l.Joined, LastSeen: l.LastSeen,
+	row := LearnerView{ID: l.ID, Name: l.Name, Addr: l.Addr, Joined: l.Joined, LastSeen: l.LastSeen,
 		Cells: make([]Cell, len(r.lessons))}
 	since := l.Joined
 	for i, lesson := range r.lessons {

@@ -176,6 +176,18 @@
     post("/workshop/api/unlock", { lesson: lesson, what: what });
   }
 
+  // A new join code locks out whoever had the old one; people who joined stay unless the
+  // instructor removes those who went quiet. The page reloads to show the new code.
+  document.getElementById("ws-newcode").addEventListener("click", function () {
+    var idle = window.prompt("Give the room a new join code? People who joined stay.\n" +
+      "To also remove people who have not reported for a while, type a number of minutes; " +
+      "leave it empty to keep everyone.", "");
+    if (idle === null) return;
+    var minutes = parseInt(idle, 10);
+    post("/workshop/api/newcode", { removeIdleMinutes: minutes > 0 ? minutes : 0 })
+      .then(function (r) { if (r) location.reload(); });
+  });
+
   // The projector view hides names and enlarges the summary; it is kept in the address.
   var mode = document.getElementById("ws-mode");
   function setProjector(on) {
