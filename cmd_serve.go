@@ -103,12 +103,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer world.Close()
 	app.MountSim(world)
 
-	for _, ln := range []net.Listener{web, idps, book} {
-		warnIfExposed(stderr, ln.Addr())
-	}
-	fmt.Fprintf(stdout, "callbacklab is serving the playground at %s\n", urlOf(web.Addr()))
-	fmt.Fprintf(stdout, "The mock identity providers are at %s, book_ticket at %s.\n",
-		urlOf(idps.Addr()), urlOf(book.Addr()))
+	// The workshop starts, or fails to, before the playground is announced.
 	if cfg.workshop.on {
 		stop, err := startWorkshop(ctx, cfg.workshop, app, web.Addr(), all, stdout, log)
 		if err != nil {
@@ -120,6 +115,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			}
 		}()
 	}
+
+	for _, ln := range []net.Listener{web, idps, book} {
+		warnIfExposed(stderr, ln.Addr())
+	}
+	fmt.Fprintf(stdout, "callbacklab is serving the playground at %s\n", urlOf(web.Addr()))
+	fmt.Fprintf(stdout, "The mock identity providers are at %s, book_ticket at %s.\n",
+		urlOf(idps.Addr()), urlOf(book.Addr()))
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 
 	return serveUntilDone(ctx, log,

@@ -64,8 +64,20 @@ func startWorkshop(ctx context.Context, cfg workshopConfig, app *server.Server, 
 	if err != nil {
 		return nil, err
 	}
+	// Write the room once before announcing it, so that a file callbacklab cannot write is
+	// found now rather than at shutdown, with every learner's progress lost.
+	if _, err := workshop.Save(path, room); err != nil {
+		return nil, fmt.Errorf("workshop: cannot keep the room in %s (%v); choose a file "+
+			"callbacklab can write with --workshop-state", path,
+			strings.TrimPrefix(err.Error(), "workshop: saving the room: "))
+	}
 	saver := workshop.StartSaver(room, path, time.Second, func(err error) {
-		log.Error("the workshop room could not be saved", "path", path, "err", err)
+		if err != nil {
+			log.Error("the workshop room could not be saved; retrying with pauses up to a "+
+				"minute", "path", path, "err", err)
+			return
+		}
+		log.Info("the workshop room is saved again", "path", path)
 	})
 	urls := workshop.JoinURLs(addr)
 	h := workshop.NewHandler(workshop.Config{Room: room, Logger: log, JoinURLs: urls})

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +188,66 @@ func TestServeWorkshopEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, fresh, "the room was saved")
 	assert.Len(t, room.View().Learners, 1, "the learner is in the saved room")
+}
+
+// TestServeWorkshopRefusesAStateFileItCannotWrite checks that a room file callbacklab cannot
+// write stops serve at once, with what to do, and before the playground is announced.
+func TestServeWorkshopRefusesAStateFileItCannotWrite(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("needs /proc, where no folder can be made, to be unwritable even for root")
+	}
+	// Reading finds no file (a new room), but the folder cannot be made: writing fails.
+	state := "/proc/self/callbacklab-test/room.json"
+	// Bounded: were the start-up check missing, serve would run until this ends.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"serve", "--workshop", "--addr", "127.0.0.1:0",
+		"--idp-addr", "127.0.0.1:0", "--booking-addr", "127.0.0.1:0",
+		"--workshop-state", state}, nil, &stdout, &stderr)
+	require.Error(t, err, "serve must not run a room it cannot keep")
+	assert.Contains(t, err.Error(), state, "the message names the file")
+	assert.Contains(t, err.Error(), "--workshop-state", "the message says how to choose another")
+	assert.NotContains(t, stdout.String(), "serving the playground",
+		"nothing is announced before the workshop failed")
+	assert.NotContains(t, stdout.String(), "is back", "no room is announced")
+}
+
+// TestServeWorkshopRefusesADamagedRoomBeforeAnnouncing checks the order of start-up: a room
+// file that cannot be loaded stops serve before it says it is serving.
+func TestServeWorkshopRefusesADamagedRoomBeforeAnnouncing(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "room.json")
+	require.NoError(t, os.WriteFile(state, []byte(`{"version":1,"code":"ABCDEF",`+
+		`"instructorToken":"abcdefghijklmnopqrstuvwxyz","learners":{"deadbeef":null}}`), 0o600))
+	// Bounded: were the start-up check missing, serve would run until this ends.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"serve", "--workshop", "--addr", "127.0.0.1:0",
+		"--idp-addr", "127.0.0.1:0", "--booking-addr", "127.0.0.1:0",
+		"--workshop-state", state}, nil, &stdout, &stderr)
+	require.Error(t, err, "a damaged room is refused, not a crash")
+	assert.Contains(t, err.Error(), "is damaged")
+	assert.NotContains(t, stdout.String(), "serving the playground",
+		"nothing is announced before the workshop failed")
+}
+
+// TestJoinWorkshopSanitizesRefusals checks that a hostile server's refusal reaches the
+// learner's terminal without its escape codes.
+func TestJoinWorkshopSanitizesRefusals(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"error":"\u001b]0;PWNED\u0007\u001b[2Jgotcha"}`)
+	}))
+	defer srv.Close()
+	rep, err := workshop.NewReporter(srv.URL, "ABCDEF", "Ada", srv.Client(),
+		workshop.WithCredentialsFile(""))
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	err = joinWorkshop(t.Context(), rep, &stderr)
+	require.Error(t, err, "a 403 stops the command")
+	assert.NotContains(t, err.Error(), "\x1b", "no escape code reaches the terminal")
+	assert.NotContains(t, err.Error(), "\x07", "no bell either")
+	assert.Contains(t, err.Error(), "gotcha", "the message is still shown")
 }

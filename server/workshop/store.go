@@ -102,6 +102,9 @@ func writeFileAtomic(path string, b []byte) error {
 	return nil
 }
 
+// maxSaveBackoff is the longest pause between two attempts to save a room that fails.
+const maxSaveBackoff = time.Minute
+
 // Saver saves a room to its file after every change, at most once per interval, and once
 // more when closed.
 type Saver struct {
@@ -117,11 +120,16 @@ type Saver struct {
 }
 
 // StartSaver starts saving r to path. every is the shortest time between two saves (zero
-// means one second); onErr, if not nil, hears about saves that fail (the saver keeps trying
-// at the next change).
+// means one second). onErr, if not nil, hears once when saving starts to fail, and with a
+// nil error when saving works again; in between the saver keeps trying, with pauses that grow
+// from twice the interval to a minute, so a file that cannot be written does not flood the
+// log.
 func StartSaver(r *Room, path string, every time.Duration, onErr func(error)) *Saver {
 	if every <= 0 {
 		every = time.Second
+	}
+	if onErr == nil {
+		onErr = func(error) {}
 	}
 	s := &Saver{room: r, path: path, every: every, onErr: onErr,
 		stop: make(chan struct{}), done: make(chan struct{})}
@@ -132,19 +140,29 @@ func StartSaver(r *Room, path string, every time.Duration, onErr func(error)) *S
 func (s *Saver) loop() {
 	defer close(s.done)
 	saved := uint64(0)
+	backoff := time.Duration(0) // zero while saving works
 	for {
 		ver, changed := s.room.Changed()
 		if ver != saved {
+			wait := s.every
 			v, err := Save(s.path, s.room)
-			if err != nil && s.onErr != nil {
-				s.onErr(err)
-			}
-			if err == nil {
+			switch {
+			case err != nil:
+				if backoff == 0 {
+					s.onErr(err)
+				}
+				backoff = min(max(2*backoff, 2*s.every), maxSaveBackoff)
+				wait = backoff
+			case backoff > 0:
+				backoff = 0
+				s.onErr(nil)
+				fallthrough
+			default:
 				saved = v
 			}
 
 			// Wait out the interval, so a busy room is written at most once per interval.
-			t := time.NewTimer(s.every)
+			t := time.NewTimer(wait)
 			select {
 			case <-t.C:
 			case <-s.stop:

@@ -1,8 +1,10 @@
 package workshop
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -103,5 +105,50 @@ func TestSaverSavesAfterChangesAndOnClose(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, loaded.View().Learners, 3, "Close saves the last change")
 		assert.Empty(t, errs, "no save failed")
+	})
+}
+
+func TestSaverBacksOffAndReportsOnceWhileSavingFails(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		blocker := filepath.Join(dir, "blocker")
+		// A file where the room's folder should be: every save fails.
+		require.NoError(t, os.WriteFile(blocker, nil, 0o600))
+		path := filepath.Join(blocker, "workshop.json")
+		r := NewRoom(testLessons, nil)
+		var mu sync.Mutex
+		var failed, recovered int
+		s := StartSaver(r, path, time.Second, func(err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failed++
+			} else {
+				recovered++
+			}
+		})
+
+		// Ten minutes of a busy room whose file cannot be written.
+		for i := range 600 {
+			_, _, _, _ = r.Join(r.Code(), fmt.Sprintf("Learner %d", i%400))
+			time.Sleep(time.Second)
+			synctest.Wait()
+		}
+		mu.Lock()
+		assert.Equal(t, 1, failed, "a failing save is reported once, not every second")
+		assert.Zero(t, recovered)
+		mu.Unlock()
+
+		// The folder can be made again: the saver writes within its longest pause.
+		require.NoError(t, os.Remove(blocker))
+		time.Sleep(maxSaveBackoff + time.Second)
+		synctest.Wait()
+		mu.Lock()
+		assert.Equal(t, 1, recovered, "the saver says when saving works again")
+		mu.Unlock()
+		loaded, _, err := Load(path, testLessons, nil)
+		require.NoError(t, err, "the room is on disk again")
+		assert.Equal(t, r.Code(), loaded.Code())
+		require.NoError(t, s.Close())
 	})
 }
