@@ -27,10 +27,18 @@
 //	GET  /workshop/api/room    the room's view as JSON (instructor)
 //	POST /workshop/api/unlock  {"lesson","what":"hint"|"solution"} (instructor)
 //	POST /workshop/api/remove  {"id"} (instructor); the learner's reports then get 410
+//	POST /workshop/api/newcode {"removeIdleMinutes","removeAddr"} (instructor) -> {"code",
+//	                           "removed"}: a new join code, optionally removing learners
 //
 // Every error is JSON, {"error": "..."}, with a message a person can act on: 400 for a
 // request to change, 401 for a learner token the room does not know (the reporter joins
 // again), 403 for a wrong join code or instructor token, 410 for a removed learner, 413 for
-// a body over the size limit and 429 past the rate limits (60 reports a minute per learner,
-// 30 joins a minute per address, by default).
+// a body over the size limit, 409 when one address already holds its learners (3 by
+// default) and 429 past the rate limits (60 reports a minute per learner, 30 joins a minute
+// per address, by default).
+//
+// # Trust
+//
+// A learner does not trust the server it joins either: every text from it is printed through
+// [SafeText], and unlocks are kept only for lesson numbers 1 to 99.
 package workshop

@@ -9,11 +9,6 @@ import (
 // autoSuffix matches the " (2)" the room adds to a name already taken.
 var autoSuffix = regexp.MustCompile(` \([0-9]+\)$`)
 
-// trimAutoSuffix returns name without the " (N)" the room may have added.
-func trimAutoSuffix(name string) string {
-	return autoSuffix.ReplaceAllString(name, "")
-}
-
 // nameKey returns the form of a name that two names which read alike share: case-folded,
 // with runs of spaces made one.
 //

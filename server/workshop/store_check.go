@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // check validates a loaded room state and fills its empty maps, so that nothing in a damaged
@@ -57,8 +59,9 @@ func checkLearner(id string, l *learner) error {
 	case len(l.TokenHash) != 64 || strings.Trim(l.TokenHash, "0123456789abcdef") != "":
 		return fmt.Errorf("learner %q has a malformed token hash", id)
 	}
-	// Names the room suffixed itself, "Ada (2)", are fine; the name before must be clean.
-	if _, err := CleanName(trimAutoSuffix(l.Name)); err != nil {
+	// Names are held to what the page can show safely, not to today's stricter rules for
+	// new names, so a room saved by an older callbacklab still loads.
+	if !printableName(l.Name) {
 		return fmt.Errorf("learner %q has an invalid name", id)
 	}
 	if l.Lessons == nil {
@@ -83,4 +86,18 @@ func checkLearner(id string, l *learner) error {
 // validID reports whether id is a learner id as newID makes them: 16 lowercase hex digits.
 func validID(id string) bool {
 	return len(id) == 16 && strings.Trim(id, "0123456789abcdef") == ""
+}
+
+// printableName reports whether a saved name is non-empty, bounded, valid UTF-8 text without
+// control or formatting characters.
+func printableName(name string) bool {
+	if name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > 2*MaxNameLen {
+		return false
+	}
+	for _, r := range name {
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) {
+			return false
+		}
+	}
+	return true
 }

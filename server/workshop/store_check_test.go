@@ -60,3 +60,53 @@ func TestLoadNormalizesTheCode(t *testing.T) {
 	_, _, _, err = r.Join("ABCDEF", "Bob")
 	assert.NoError(t, err, "the code shown is the code that works")
 }
+
+func TestLoadKeepsNamesTheRoomNumbered(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "workshop.json")
+	r, _ := newTestRoom(t)
+	for _, name := range []string{"Ada", "ada", "Ada"} {
+		_, _, _, err := r.Join(r.Code(), name)
+		require.NoError(t, err)
+	}
+	_, err := Save(path, r)
+	require.NoError(t, err)
+	loaded, _, err := Load(path, testLessons, nil)
+	require.NoError(t, err, "names the room numbered itself load again")
+	assert.Len(t, loaded.View().Learners, 3)
+}
+
+// FuzzLoad checks that no room file, however damaged, makes Load or the loaded room panic.
+func FuzzLoad(f *testing.F) {
+	f.Add(roomFile("ABCDEF", goodLearner+`,"lessons":{"1":{"state":"done"}}}`, `"1":{"hints":1}`))
+	f.Add(roomFile("ABCDEF", `"0123456789abcdef":null`, ""))
+	f.Add(roomFile("abc-de", goodLearner+`,"lessons":{"1":null}}`, ""))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, file string) {
+		path := filepath.Join(dir, "workshop.json")
+		require.NoError(t, os.WriteFile(path, []byte(file), 0o600))
+		r, _, err := Load(path, testLessons, nil)
+		if err != nil {
+			return
+		}
+		_ = r.View()
+		for _, l := range r.View().Learners {
+			_, _ = r.Report(l.ID, Status{Lessons: []LessonStatus{{Lesson: 1, State: StateDone}}})
+		}
+		_, _ = r.Unlock(1, "hint")
+		_, err = Save(path, r)
+		require.NoError(t, err, "a room that loaded saves again")
+	})
+}
+
+// FuzzSafeText checks that SafeText never lets a control character through.
+func FuzzSafeText(f *testing.F) {
+	f.Add(hostile)
+	f.Add("a\xffb\u202e")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, r := range SafeText(s) {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' {
+				t.Fatalf("SafeText(%q) lets %U through", s, r)
+			}
+		}
+	})
+}

@@ -177,15 +177,14 @@
   }
 
   // A new join code locks out whoever had the old one; people who joined stay unless the
-  // instructor removes those who went quiet. The page reloads to show the new code.
+  // instructor removes those who went quiet. The page reloads when the room's new view arrives.
   document.getElementById("ws-newcode").addEventListener("click", function () {
     var idle = window.prompt("Give the room a new join code? People who joined stay.\n" +
       "To also remove people who have not reported for a while, type a number of minutes; " +
       "leave it empty to keep everyone.", "");
     if (idle === null) return;
     var minutes = parseInt(idle, 10);
-    post("/workshop/api/newcode", { removeIdleMinutes: minutes > 0 ? minutes : 0 })
-      .then(function (r) { if (r) location.reload(); });
+    post("/workshop/api/newcode", { removeIdleMinutes: minutes > 0 ? minutes : 0 });
   });
 
   // The projector view hides names and enlarges the summary; it is kept in the address.
@@ -205,6 +204,11 @@
   var events = new EventSource("/workshop/events");
   events.addEventListener("room", function (e) {
     view = JSON.parse(e.data);
+    // A new join code is in the join commands too: the page is drawn again with it.
+    if (view.code !== document.getElementById("ws-code").textContent) {
+      location.reload();
+      return;
+    }
     live.textContent = "Live";
     live.className = "ws-live on";
     draw();
