@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"callbacklab/internal/learn"
@@ -40,16 +41,26 @@ func runHint(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Wr
 		return err
 	}
 	if cfg.again {
-		if err := store.Forget(l.Dir); err != nil {
+		if err := store.Forget(hintKey(l)); err != nil {
 			return err
 		}
 	}
 	return writeHint(stdout, store, l)
 }
 
+// hintKey names lesson l in the hint record: by its folder in the callbacklab copy the
+// learner works in, so a second clone on the same machine starts again at the first hint.
+func hintKey(l lessons.Lesson) string {
+	root, err := learn.FindRoot(".")
+	if err != nil {
+		return l.Dir
+	}
+	return filepath.Join(root, "lessons", l.Dir)
+}
+
 // writeHint shows the next hint of lesson l; watch uses it too.
 func writeHint(w io.Writer, store learn.HintStore, l lessons.Lesson) error {
-	h, err := store.Next(l.Dir, l.Hints)
+	h, err := store.Next(hintKey(l), l.Hints)
 	if err != nil {
 		return err
 	}

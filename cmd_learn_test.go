@@ -197,3 +197,20 @@ func TestSolutionUnlockedByTheInstructor(t *testing.T) {
 	assert.Equal(t, 1, code, "unlocking lesson 1 does not unlock lesson 2")
 	assert.NotContains(t, out, "_solution")
 }
+
+func TestHintsStartAgainInAnotherCopy(t *testing.T) {
+	first, _ := learnerFolder(t)
+	second, _ := learnerFolder(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // one hint record for both copies
+
+	t.Chdir(first)
+	_, out, _ := callbacklab(t, nil, "hint", "1")
+	assert.Contains(t, out, "hint 1 of", "the first hint in the first copy")
+	_, out, _ = callbacklab(t, nil, "hint", "1")
+	assert.Contains(t, out, "hint 2 of", "then the next one")
+
+	t.Chdir(second)
+	_, out, _ = callbacklab(t, nil, "hint", "1")
+	assert.Contains(t, out, "hint 1 of",
+		"a second copy of callbacklab on the same machine starts at the gentle first hint")
+}
