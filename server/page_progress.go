@@ -116,8 +116,8 @@ func newProgressView(p learn.Progress) progressView {
 }
 
 // moreText counts the failing tests after the first, such as "and 4 more failing tests",
-// or "and 12 more failing tests (9 listed here)" when the page leaves some out. It is empty
-// when there are none.
+// or "and 12 more failing tests; the next 9 are below" when the page leaves some out. It is
+// empty when there are none.
 func moreText(more, unshown int) string {
 	switch {
 	case more <= 0:
@@ -125,7 +125,8 @@ func moreText(more, unshown int) string {
 	case more == 1:
 		return "and 1 more failing test"
 	case unshown > 0:
-		return fmt.Sprintf("and %d more failing tests (%d listed here)", more, more-unshown)
+		return fmt.Sprintf("and %d more failing tests; the next %d are below",
+			more, more-unshown)
 	}
 	return fmt.Sprintf("and %d more failing tests", more)
 }

@@ -211,7 +211,7 @@ func TestMoreText(t *testing.T) {
 		{name: "one", more: 1, want: "and 1 more failing test"},
 		{name: "four", more: 4, want: "and 4 more failing tests"},
 		{name: "someNotShown", more: 12, unshown: 3,
-			want: "and 12 more failing tests (9 listed here)"},
+			want: "and 12 more failing tests; the next 9 are below"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
